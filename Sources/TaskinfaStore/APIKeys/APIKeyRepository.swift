@@ -1,0 +1,141 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// Workspace API keys. Only the SHA-256 of a key's secret is stored.
+public struct APIKeyRepository: Sendable {
+    let store: Store
+
+    public func create(
+        _ scope: WorkspaceScope, name: String, role: Role, expiresAt: Date?, tokenHash: String, preview: String
+    ) async throws -> APIKey {
+        try scope.require(.createAPIKey)
+        // A key never acts with more rights than the person who made it.
+        guard role <= scope.role else {
+            throw ValidationError(field: "role", message: "must not exceed your own role (\(scope.role.rawValue))")
+        }
+        let now = store.clock.now()
+        let key = APIKey(
+            id: store.random.id(.apiKey), workspaceID: scope.workspaceID, userID: scope.userID, name: name,
+            preview: preview, role: role, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            try await sql.raw(
+                """
+                INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, expires_at)
+                VALUES (\(bind: key.id), \(bind: key.workspaceID), \(bind: key.userID), \(bind: key.name),
+                        \(bind: tokenHash), \(bind: key.preview), \(bind: key.role.rawValue), \(bind: now.milliseconds),
+                        \(bind: expiresAt.milliseconds))
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(type: .apiKeyCreated, actor: scope.actor, payload: EventPayload.APIKeySnapshot(key)),
+                workspace: scope.workspaceID, on: sql, at: now)
+        }
+        return key
+    }
+
+    /// Keys that are not revoked: all of them for admins, one's own for everybody else.
+    public func list(_ scope: WorkspaceScope) async throws -> [APIKey] {
+        let everyone = Permission.allows(scope.role, .manageAnyAPIKey)
+        return try await store.database.read { sql in
+            var query = SQLQueryString(
+                "SELECT * FROM api_keys WHERE workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL")
+            if !everyone { query = query + SQLQueryString(" AND user_id = \(bind: scope.userID)") }
+            query = query + " ORDER BY created_at DESC, id"
+            return try await sql.raw(query).all().map(Self.key(from:))
+        }
+    }
+
+    /// The workspace a key belongs to, for routes addressed by key id.
+    public func workspaceOf(keyID: String) async throws -> String? {
+        try await store.database.read { sql in
+            try await sql.raw("SELECT workspace_id FROM api_keys WHERE id = \(bind: keyID) AND revoked_at IS NULL")
+                .first()?.string("workspace_id")
+        }
+    }
+
+    public func rename(_ scope: WorkspaceScope, keyID: String, name: String) async throws -> APIKey {
+        try await mutate(scope, keyID: keyID, event: .apiKeyUpdated) { sql, now in
+            try await sql.raw("UPDATE api_keys SET name = \(bind: name) WHERE id = \(bind: keyID)").run()
+        }
+    }
+
+    public func revoke(_ scope: WorkspaceScope, keyID: String) async throws {
+        _ = try await mutate(scope, keyID: keyID, event: .apiKeyRevoked) { sql, now in
+            try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.milliseconds) WHERE id = \(bind: keyID)").run()
+        }
+    }
+
+    /// Changes a live key of the scope's workspace: the key's creator or an admin may.
+    private func mutate(
+        _ scope: WorkspaceScope, keyID: String, event: EventType,
+        _ change: @escaping @Sendable (any SQLDatabase, Date) async throws -> Void
+    ) async throws -> APIKey {
+        let now = store.clock.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT * FROM api_keys
+                    WHERE id = \(bind: keyID) AND workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL
+                    """
+                ).first()
+            else { throw NotFoundError("api_key", id: keyID) }
+            let existing = try Self.key(from: row)
+            if existing.userID != scope.userID { try scope.require(.manageAnyAPIKey) }
+            try await change(sql, now)
+            guard let updated = try await sql.raw("SELECT * FROM api_keys WHERE id = \(bind: keyID)").first() else {
+                throw NotFoundError("api_key", id: keyID)
+            }
+            let key = try Self.key(from: updated)
+            try await EventLog.append(
+                EventDraft(type: event, actor: scope.actor, payload: EventPayload.APIKeySnapshot(key)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return key
+        }
+    }
+
+    /// The usable key with this secret hash, the user behind it, and the role it acts with: the
+    /// lower of the key's role and its creator's current role (a creator who left disables the key).
+    public func authenticate(tokenHash: String) async throws -> (key: APIKey, user: User, role: Role)? {
+        let now = store.clock.now()
+        return try await store.database.read { sql in
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT k.*, m.role AS member_role, u.email, u.name AS user_name, u.created_at AS user_created_at,
+                           u.last_login_at
+                    FROM api_keys k
+                    JOIN workspace_members m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id AND m.status = 'active'
+                    JOIN users u ON u.id = k.user_id AND u.disabled_at IS NULL
+                    WHERE k.token_hash = \(bind: tokenHash) AND k.revoked_at IS NULL
+                    """
+                ).first()
+            else { return nil }
+            let key = try Self.key(from: row)
+            guard key.isUsable(at: now) else { return nil }
+            let user = User(
+                id: key.userID, email: try row.string("email"), name: try row.string("user_name"),
+                createdAt: try row.date("user_created_at"), lastLoginAt: try row.optionalDate("last_login_at"))
+            let memberRole = try Role.parse(row.string("member_role"))
+            return (key, user, min(key.role, memberRole))
+        }
+    }
+
+    /// Records use of a key, at most once per `APIKeyRules.lastUsedResolution`.
+    public func touch(_ key: APIKey) async throws {
+        let now = store.clock.now()
+        if let last = key.lastUsedAt, now.timeIntervalSince(last) < APIKeyRules.lastUsedResolution { return }
+        try await store.database.write(workspace: nil) { sql in
+            try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: now.milliseconds) WHERE id = \(bind: key.id)").run()
+        }
+    }
+
+    static func key(from row: any SQLRow) throws -> APIKey {
+        APIKey(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), userID: try row.string("user_id"),
+            name: try row.string("name"), preview: try row.string("preview"), role: try Role.parse(row.string("role")),
+            createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"),
+            lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"))
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+public struct CommentRepository: Sendable {
+    let store: Store
+    public static let maxPageSize = 200
+
+    /// Adds a comment by the scope's actor (viewers may comment too).
+    public func create(
+        _ scope: WorkspaceScope, taskRef: String, kind: CommentKind, body: String, loopNumber: Int?
+    ) async throws -> Comment {
+        try scope.require(.comment)
+        let now = store.clock.now()
+        let id = store.random.id(.comment)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let comment = Comment(
+                id: id, workspaceID: scope.workspaceID, taskID: task.id, author: scope.actor, kind: kind, body: body,
+                loopNumber: loopNumber, createdAt: now)
+            try await sql.raw(
+                """
+                INSERT INTO comments (id, workspace_id, task_id, author_type, author_id, author_name, type, body,
+                                      loop_number, created_at)
+                VALUES (\(bind: id), \(bind: scope.workspaceID), \(bind: task.id), \(bind: scope.actor.type.rawValue),
+                        \(bind: scope.actor.id), \(bind: scope.actor.name), \(bind: kind.rawValue), \(bind: body),
+                        \(bind: loopNumber), \(bind: now.milliseconds))
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(
+                    type: .commentCreated, taskID: task.id, actor: scope.actor,
+                    payload: EventPayload.CommentAdded(comment: comment, taskKey: task.key)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return comment
+        }
+    }
+
+    /// A task's comments, oldest first, paged by (created_at, id).
+    public func list(_ scope: WorkspaceScope, taskRef: String, limit: Int, cursor: PageCursor?) async throws -> Page<Comment> {
+        try await store.database.read { sql in
+            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            var query: SQLQueryString =
+                "SELECT * FROM comments WHERE task_id = \(bind: task.id) AND workspace_id = \(bind: scope.workspaceID)"
+            if let cursor, cursor.values.count == 2, case .int(let at) = cursor.values[0], case .string(let id) = cursor.values[1] {
+                query += " AND (created_at > \(bind: at) OR (created_at = \(bind: at) AND id > \(bind: id)))"
+            }
+            query += " ORDER BY created_at, id LIMIT \(literal: limit + 1)"
+            let rows = try await sql.raw(query).all()
+            let comments = try rows.prefix(limit).map(Self.comment(from:))
+            let next = rows.count > limit ? comments.last.map {
+                PageCursor(sort: "created_at", direction: "asc", values: [.int($0.createdAt.milliseconds), .string($0.id)]).encoded()
+            } : nil
+            return Page(items: comments, nextCursor: next)
+        }
+    }
+
+    static func comment(from row: any SQLRow) throws -> Comment {
+        Comment(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), taskID: try row.string("task_id"),
+            author: Actor(
+                type: Actor.Kind(rawValue: try row.string("author_type")) ?? .user, id: try row.string("author_id"),
+                name: try row.string("author_name")),
+            kind: try CommentKind.parse(row.string("type")), body: try row.string("body"),
+            loopNumber: try row.optionalInt("loop_number"), createdAt: try row.date("created_at"))
+    }
+}

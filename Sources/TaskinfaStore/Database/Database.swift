@@ -1,0 +1,71 @@
+import Logging
+import SQLKit
+import ServiceLifecycle
+
+/// The one way into the data. Reads run on a pool of connections; writes run in a transaction
+/// that first locks the workspace they change, so that positions, task numbers and the event
+/// sequence of a workspace are assigned one writer at a time (SQLite has a single writer anyway;
+/// on PostgreSQL the lock is the workspace row).
+///
+/// It is a `Service`: PostgreSQL's connection pool runs inside `run()`, and both backends close
+/// their connections when the service group shuts down.
+public final class Database: Service, Sendable {
+    public let dialect: SQLDialectKind
+    let backend: any DatabaseBackend
+    /// Fires after a commit that appended events, with the workspace ids (see `EventHub`).
+    public let commits: CommitSignal
+
+    public init(location: DatabaseLocation, logger: Logger, sqliteReaders: Int = 4) throws {
+        let commits = CommitSignal()
+        self.commits = commits
+        switch location {
+        case .sqlite(let path):
+            self.dialect = .sqlite
+            self.backend = SQLiteBackend(path: path, readers: sqliteReaders, logger: logger, commits: commits)
+        case .postgres(let url):
+            self.dialect = .postgres
+            self.backend = try PostgresBackend(url: url, logger: logger, commits: commits)
+        }
+    }
+
+    /// Opens connections and applies pending migrations. Call once before serving.
+    public func prepare() async throws {
+        try await backend.open()
+        try await Migrator(database: self).migrate()
+    }
+
+    public func run() async throws {
+        try await backend.run()
+    }
+
+    /// Runs `body` on a connection for reading.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.read(body)
+    }
+
+    /// Runs `body` in a transaction. With a workspace, the transaction holds that workspace's write
+    /// lock from its first statement, and signals `commits` after it commits.
+    public func write<T: Sendable>(
+        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        try await backend.write(workspace: workspace, body)
+    }
+
+    /// Runs `body` outside any transaction (schema changes that manage their own).
+    func withSchemaConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await backend.schema(body)
+    }
+
+    public func close() async {
+        await backend.close()
+    }
+}
+
+protocol DatabaseBackend: Sendable {
+    func open() async throws
+    func run() async throws
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func close() async
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresKit
+import PostgresNIO
+import SQLKit
+import ServiceLifecycle
+
+/// PostgreSQL through PostgresNIO's connection pool. Each write transaction locks its workspace row
+/// first (`SELECT … FOR UPDATE`), which serialises a workspace's writers across every replica, and
+/// announces its commit with `NOTIFY` so that the other replicas' event hubs wake up too.
+final class PostgresBackend: DatabaseBackend {
+    static let channel = "taskinfa_events"
+
+    let client: PostgresClient
+    let logger: Logger
+    let commits: CommitSignal
+
+    init(url: String, logger: Logger, commits: CommitSignal) throws {
+        self.client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        self.logger = logger
+        self.commits = commits
+    }
+
+    static func configuration(from url: String) throws -> PostgresClient.Configuration {
+        guard let components = URLComponents(string: url), let host = components.host else {
+            throw DatabaseError.configuration("cannot read the PostgreSQL URL")
+        }
+        let query = Dictionary(
+            (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { _, last in last })
+        let tls: PostgresClient.Configuration.TLS
+        switch query["sslmode"] ?? "disable" {
+        case "disable": tls = .disable
+        case "require", "verify-ca", "verify-full": tls = .require(.makeClientConfiguration())
+        default: tls = .prefer(.makeClientConfiguration())
+        }
+        let database = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        var configuration = PostgresClient.Configuration(
+            host: host, port: components.port ?? 5432,
+            username: components.user?.removingPercentEncoding ?? "postgres",
+            password: components.password?.removingPercentEncoding,
+            database: database.isEmpty ? nil : database, tls: tls)
+        configuration.options.maximumConnections = Int(query["pool_size"] ?? "") ?? 20
+        return configuration
+    }
+
+    func open() async throws {
+        // The pool only hands out connections while `run()` is running; this waits for it.
+        try await client.withConnection { connection in
+            _ = try await connection.query("SELECT 1", logger: logger).get()
+        }
+    }
+
+    func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.listenForOtherReplicas() }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
+        commits.finish()
+    }
+
+    /// Forwards commits announced by any replica (this one included) to the local hub.
+    private func listenForOtherReplicas() async {
+        while !Task.isCancelled {
+            do {
+                try await client.withConnection { connection in
+                    try await connection.listen(on: Self.channel) { notifications in
+                        for try await notification in notifications {
+                            self.commits.send(notification.payload)
+                        }
+                    }
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("LISTEN connection lost; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    func write<T: Sendable>(
+        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let value: T = try await client.withConnection { connection in
+                    let sql = connection.sql(queryLogLevel: nil)
+                    try await sql.raw("BEGIN").run()
+                    do {
+                        if let workspace {
+                            try await sql.raw("SELECT 1 FROM workspaces WHERE id = \(bind: workspace) FOR UPDATE").run()
+                        }
+                        let value = try await body(sql)
+                        if let workspace {
+                            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: workspace))").run()
+                        }
+                        try await sql.raw("COMMIT").run()
+                        return value
+                    } catch {
+                        try? await sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+                if let workspace { commits.send(workspace) }
+                return value
+            } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
+                try? await Task.sleep(for: .milliseconds(5 * attempt))
+            }
+        }
+    }
+
+    /// Serialization failures and deadlocks: the transaction did nothing and can run again.
+    static func isRetryable(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40001" || state == "40P01"
+    }
+
+    func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await body(connection.sql(queryLogLevel: nil))
+        }
+    }
+
+    func close() async {}
+}

@@ -1,0 +1,247 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLKit
+import SQLiteKit
+import SQLiteNIO
+import ServiceLifecycle
+
+/// SQLite in WAL mode: one writer connection fed by a group-commit queue, and a few reader
+/// connections (WAL lets them read while the writer writes).
+final class SQLiteBackend: DatabaseBackend {
+    let path: String
+    let readerCount: Int
+    let logger: Logger
+    let commits: CommitSignal
+    let threadPool: NIOThreadPool
+    private let state = SQLiteConnections()
+
+    init(path: String, readers: Int, logger: Logger, commits: CommitSignal) {
+        self.path = path
+        self.readerCount = max(1, readers)
+        self.logger = logger
+        self.commits = commits
+        // SQLite calls block their thread; a pool of our own keeps them off the event loops.
+        self.threadPool = NIOThreadPool(numberOfThreads: readers + 1)
+    }
+
+    func open() async throws {
+        if await state.isOpen { return }
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        threadPool.start()
+        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+        let writerConnection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
+        let writerSQL = writerConnection.sql(queryLogLevel: nil)
+        // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a crash of
+        // this process (it is in the WAL the OS holds); only a power cut can lose the newest ones.
+        for pragma in [
+            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+            "PRAGMA busy_timeout = 5000", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000",
+        ] {
+            try await writerSQL.raw(SQLQueryString(pragma)).run()
+        }
+        var readers: [SQLiteConnection] = []
+        for _ in 0..<readerCount {
+            let reader = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
+            for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = 1", "PRAGMA cache_size = -8000"] {
+                try await reader.sql(queryLogLevel: nil).raw(SQLQueryString(pragma)).run()
+            }
+            readers.append(reader)
+        }
+        await state.set(
+            writer: SQLiteWriter(connection: writerConnection, commits: commits),
+            readers: ConnectionPool(readers),
+            all: [writerConnection] + readers)
+    }
+
+    func run() async throws {
+        // Nothing runs in the background; wait for shutdown, then close.
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let readers = await state.readers else { throw DatabaseError.closed }
+        return try await readers.with { connection in try await body(connection.sql(queryLogLevel: nil)) }
+    }
+
+    func write<T: Sendable>(
+        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        guard let writer = await state.writer else { throw DatabaseError.closed }
+        return try await writer.submit(workspace: workspace, body)
+    }
+
+    func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        guard let writer = await state.writer else { throw DatabaseError.closed }
+        return try await writer.exclusive(body)
+    }
+
+    func close() async {
+        let connections = await state.takeAll()
+        guard !connections.isEmpty else { return }
+        if let writer = connections.first {
+            try? await writer.sql(queryLogLevel: nil).raw("PRAGMA optimize").run()
+        }
+        for connection in connections { try? await connection.close() }
+        try? await threadPool.shutdownGracefully()
+    }
+}
+
+/// The open connections, behind an actor so that open and close never race.
+private actor SQLiteConnections {
+    var writer: SQLiteWriter?
+    var readers: ConnectionPool<SQLiteConnection>?
+    var all: [SQLiteConnection] = []
+
+    var isOpen: Bool { writer != nil }
+
+    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteConnection>, all: [SQLiteConnection]) {
+        self.writer = writer
+        self.readers = readers
+        self.all = all
+    }
+
+    func takeAll() -> [SQLiteConnection] {
+        defer {
+            writer = nil
+            readers = nil
+            all = []
+        }
+        return all
+    }
+}
+
+/// The single writer. Writes that arrive while a transaction is running queue up and commit
+/// together in the next one (group commit): each runs inside its own SAVEPOINT, so one failing
+/// write rolls back only itself, and none is acknowledged before the COMMIT that holds it.
+actor SQLiteWriter {
+    private struct Job: Sendable {
+        let workspace: String?
+        let body: @Sendable (any SQLDatabase) async throws -> any Sendable
+        let continuation: CheckedContinuation<any Sendable, any Error>
+    }
+
+    private let connection: SQLiteConnection
+    private let sql: any SQLDatabase
+    private let commits: CommitSignal
+    private var queue: [Job] = []
+    private var draining = false
+    /// Upper bound on writes per transaction, so one batch can't hold the lock for long.
+    private let maxBatch = 64
+
+    init(connection: SQLiteConnection, commits: CommitSignal) {
+        self.connection = connection
+        self.sql = connection.sql(queryLogLevel: nil)
+        self.commits = commits
+    }
+
+    func submit<T: Sendable>(
+        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
+            queue.append(Job(workspace: workspace, body: { try await body($0) }, continuation: continuation))
+            if !draining {
+                draining = true
+                // One drain task per burst of writes; it ends when the queue is empty.
+                Task { await self.drain() }
+            }
+        }
+        return value as! T
+    }
+
+    /// Runs `body` alone, outside the queue's transactions (migrations manage their own).
+    func exclusive<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        while draining { await Task.yield() }
+        draining = true
+        defer { draining = false }
+        return try await body(sql)
+    }
+
+    private func drain() async {
+        while !queue.isEmpty {
+            let batch = Array(queue.prefix(maxBatch))
+            queue.removeFirst(batch.count)
+            await commit(batch)
+        }
+        draining = false
+    }
+
+    private func commit(_ batch: [Job]) async {
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in batch { job.continuation.resume(throwing: error) }
+            return
+        }
+        var outcomes: [Result<any Sendable, any Error>] = []
+        outcomes.reserveCapacity(batch.count)
+        let single = batch.count == 1
+        for job in batch {
+            do {
+                if !single { try await sql.raw("SAVEPOINT write").run() }
+                let value = try await job.body(sql)
+                if !single { try await sql.raw("RELEASE write").run() }
+                outcomes.append(.success(value))
+            } catch {
+                if !single {
+                    try? await sql.raw("ROLLBACK TO write").run()
+                    try? await sql.raw("RELEASE write").run()
+                }
+                outcomes.append(.failure(error))
+            }
+        }
+        do {
+            if single, case .failure = outcomes[0] {
+                try await sql.raw("ROLLBACK").run()
+            } else {
+                try await sql.raw("COMMIT").run()
+            }
+        } catch {
+            try? await sql.raw("ROLLBACK").run()
+            for job in batch { job.continuation.resume(throwing: error) }
+            return
+        }
+        var touched = Set<String>()
+        for (job, outcome) in zip(batch, outcomes) {
+            if case .success = outcome, let workspace = job.workspace { touched.insert(workspace) }
+            job.continuation.resume(with: outcome)
+        }
+        for workspace in touched { commits.send(workspace) }
+    }
+}
+
+/// A fixed set of connections lent out one caller at a time.
+actor ConnectionPool<Connection: Sendable> {
+    private var idle: [Connection]
+    private var waiters: [CheckedContinuation<Connection, Never>] = []
+
+    init(_ connections: [Connection]) {
+        self.idle = connections
+    }
+
+    func with<T: Sendable>(_ body: @Sendable (Connection) async throws -> T) async throws -> T {
+        let connection = await lease()
+        defer { release(connection) }
+        return try await body(connection)
+    }
+
+    private func lease() async -> Connection {
+        if let connection = idle.popLast() { return connection }
+        return await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release(_ connection: Connection) {
+        if waiters.isEmpty {
+            idle.append(connection)
+        } else {
+            waiters.removeFirst().resume(returning: connection)
+        }
+    }
+}

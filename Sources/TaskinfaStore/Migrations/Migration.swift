@@ -1,0 +1,22 @@
+/// One step of the schema's history, written for both dialects. Steps are append-only: a landed
+/// step is never edited or reordered, and none drops data without copying it first.
+struct Migration: Sendable {
+    let version: Int
+    let name: String
+    let sqlite: [String]
+    let postgres: [String]
+
+    func statements(for dialect: SQLDialectKind) -> [String] {
+        switch dialect {
+        case .sqlite: sqlite
+        case .postgres: postgres
+        }
+    }
+}
+
+extension Migration {
+    /// Every step, oldest first.
+    static let all: [Migration] = [
+        .m001Foundation
+    ]
+}

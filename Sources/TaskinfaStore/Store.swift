@@ -1,0 +1,23 @@
+import TaskinfaCore
+
+/// Every repository over one database, with the clock and randomness they stamp rows with.
+public struct Store: Sendable {
+    public let database: Database
+    public let clock: Clock
+    public let random: SecureRandom
+
+    public init(database: Database, clock: Clock = .live, random: SecureRandom = .live) {
+        self.database = database
+        self.clock = clock
+        self.random = random
+    }
+
+    public var accounts: AccountRepository { AccountRepository(store: self) }
+    public var workspaces: WorkspaceRepository { WorkspaceRepository(store: self) }
+    public var apiKeys: APIKeyRepository { APIKeyRepository(store: self) }
+    public var projects: ProjectRepository { ProjectRepository(store: self) }
+    public var tasks: TaskRepository { TaskRepository(store: self) }
+    public var comments: CommentRepository { CommentRepository(store: self) }
+    public var events: EventRepository { EventRepository(store: self) }
+    public var savedFilters: SavedFilterRepository { SavedFilterRepository(store: self) }
+}

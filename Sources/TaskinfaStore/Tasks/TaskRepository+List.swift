@@ -1,0 +1,164 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+extension TaskRepository {
+    /// One page of tasks matching the query. Board order and the other sorts page by keyset (the
+    /// last row's sort key), so pages stay stable while tasks are added; relevance pages by offset.
+    /// `assignee: me` must already be resolved to an id by the caller.
+    public func list(_ scope: WorkspaceScope, _ query: TaskQuery) async throws -> Page<TaskItem> {
+        let dialect = store.database.dialect
+        return try await store.database.read { sql in
+            var filter = query.filter
+            if let parent = filter.parentID, parent != "none" {
+                filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
+            }
+            let search = try filter.query.map { try SearchQuery($0) }
+            let sort = query.sort
+            let descending = query.direction == .desc
+            var statement: SQLQueryString = ""
+            if let search {
+                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect)
+            }
+            statement += "SELECT \(TaskRow.columns)"
+            if search != nil { statement += ", r.score" }
+            statement += TaskRow.from
+            if search != nil { statement += "JOIN ranked r ON r.row_id = t.row_id " }
+            statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
+            statement += Self.conditions(for: filter, workspace: scope.workspaceID)
+            let keys = Self.sortKeys(sort)
+            if let cursor = query.cursor, sort != .relevance {
+                statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
+            }
+            let direction = descending ? " DESC" : ""
+            statement += " ORDER BY " + SQLQueryString(keys.map { $0 + direction }.joined(separator: ", "))
+            statement += " LIMIT \(literal: query.limit + 1)"
+            let offset = query.cursor?.offset ?? 0
+            if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
+
+            let rows = try await sql.raw(statement).all()
+            let tasks = try rows.prefix(query.limit).map(TaskRow.task(from:))
+            var next: String?
+            if rows.count > query.limit, let last = tasks.last {
+                next = PageCursor(
+                    sort: sort.rawValue, direction: query.direction.rawValue,
+                    values: sort == .relevance ? [] : Self.cursorValues(of: last, sort: sort),
+                    offset: sort == .relevance ? offset + query.limit : nil
+                ).encoded()
+            }
+            return Page(items: tasks, nextCursor: next)
+        }
+    }
+
+    static func conditions(for filter: TaskFilter, workspace: String) -> SQLQueryString {
+        var sql: SQLQueryString = ""
+        if let project = filter.projectID { sql += " AND t.project_id = \(bind: project)" }
+        if let statuses = filter.statuses, !statuses.isEmpty {
+            sql += " AND t.status_order IN (" + SQLQueryString(statuses.map { String($0.boardOrder) }.joined(separator: ", ")) + ")"
+        }
+        if let priorities = filter.priorities, !priorities.isEmpty {
+            sql += " AND t.priority IN (\(binds: priorities.map(\.rawValue)))"
+        }
+        if let label = filter.label {
+            sql += """
+                 AND EXISTS (SELECT 1 FROM task_labels l WHERE l.task_id = t.id
+                   AND l.workspace_id = \(bind: workspace) AND l.label = \(bind: label.lowercased()))
+                """
+        }
+        switch filter.assignee {
+        case nil: break
+        case "none": sql += " AND t.assignee_id IS NULL"
+        case let assignee?: sql += " AND t.assignee_id = \(bind: assignee)"
+        }
+        switch filter.parentID {
+        case nil: break
+        case "none": sql += " AND t.parent_id IS NULL"
+        case let parent?: sql += " AND t.parent_id = \(bind: parent)"
+        }
+        return sql
+    }
+
+    /// The ORDER BY expressions of each sort; the last is always the id, making the order total.
+    static func sortKeys(_ sort: TaskSort) -> [String] {
+        switch sort {
+        case .position: ["t.status_order", "t.position", "t.id"]
+        case .createdAt: ["t.created_at", "t.id"]
+        case .updatedAt: ["t.updated_at", "t.id"]
+        case .priority: ["t.priority_rank", "t.created_at", "t.id"]
+        case .dueDate: ["COALESCE(t.due_date, '9999-12-31')", "t.id"]
+        case .title: ["t.title", "t.id"]
+        case .relevance: ["r.score", "t.id"]
+        }
+    }
+
+    static func cursorValues(of task: TaskItem, sort: TaskSort) -> [CursorValue] {
+        switch sort {
+        case .position: [.int(Int64(task.status.boardOrder)), .string(task.position), .string(task.id)]
+        case .createdAt: [.int(task.createdAt.milliseconds), .string(task.id)]
+        case .updatedAt: [.int(task.updatedAt.milliseconds), .string(task.id)]
+        case .priority: [.int(Int64(task.priority.urgencyRank)), .int(task.createdAt.milliseconds), .string(task.id)]
+        case .dueDate: [.string(task.dueDate?.description ?? "9999-12-31"), .string(task.id)]
+        case .title: [.string(task.title), .string(task.id)]
+        case .relevance: []
+        }
+    }
+
+    /// `(k1, k2, …) > (v1, v2, …)` (or `<` when descending): rows after the cursor.
+    static func keyset(_ keys: [String], after values: [CursorValue], descending: Bool) -> SQLQueryString {
+        guard keys.count == values.count else { return "1 = 0" }
+        var rhs: [SQLQueryString] = []
+        for value in values {
+            switch value {
+            case .int(let int): rhs.append("\(bind: int)")
+            case .string(let text): rhs.append("\(bind: text)")
+            }
+        }
+        let lhs = SQLQueryString("(" + keys.joined(separator: ", ") + ")")
+        var tuple: SQLQueryString = "("
+        for (index, part) in rhs.enumerated() {
+            if index > 0 { tuple += ", " }
+            tuple += part
+        }
+        tuple += ")"
+        return lhs + (descending ? " < " : " > ") + tuple
+    }
+}
+
+/// The full-text part of a task query, per dialect: a `ranked(row_id, score)` CTE of the tasks
+/// whose title, labels, description or comments match, lower score = better match.
+enum SearchSQL {
+    static func rankedHits(_ search: SearchQuery, workspace: String, dialect: SQLDialectKind) -> SQLQueryString {
+        switch dialect {
+        case .sqlite:
+            // The workspace id is indexed as one token; columns are weighted title > labels >
+            // description, and a comment match counts half.
+            let token = workspace.replacingOccurrences(of: "_", with: "")
+            let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression))"
+            let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression))"
+            return """
+                WITH hits(row_id, score) AS (
+                    SELECT rowid, bm25(task_search, 0.0, 10.0, 5.0, 1.0) FROM task_search WHERE task_search MATCH \(bind: taskMatch)
+                    UNION ALL
+                    SELECT ht.row_id, bm25(comment_search, 0.0, 1.0) * 0.5
+                    FROM comment_search JOIN comments hc ON hc.row_id = comment_search.rowid
+                    JOIN tasks ht ON ht.id = hc.task_id
+                    WHERE comment_search MATCH \(bind: commentMatch)
+                ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
+
+                """
+        case .postgres:
+            return """
+                WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
+                hits(row_id, score) AS (
+                    SELECT ht.row_id, -ts_rank(ht.search_vector, query.q) FROM tasks ht, query
+                    WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q
+                    UNION ALL
+                    SELECT ht.row_id, -ts_rank(hc.search_vector, query.q) * 0.5
+                    FROM comments hc JOIN tasks ht ON ht.id = hc.task_id, query
+                    WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q
+                ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
+
+                """
+        }
+    }
+}

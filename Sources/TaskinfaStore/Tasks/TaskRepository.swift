@@ -1,0 +1,268 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// Tasks: create, read, change, move, delete, list and search. Every change bumps the task's
+/// version and appends its event in the same transaction.
+public struct TaskRepository: Sendable {
+    let store: Store
+
+    /// Which workspace a task lives in, among the caller's workspaces; `ref` is an id or a human
+    /// key. A key found in two of them is ambiguous (use the id).
+    public func locate(_ ref: String, among workspaceIDs: [String]) async throws -> String? {
+        guard !workspaceIDs.isEmpty else { return nil }
+        return try await store.database.read { sql in
+            let rows: [any SQLRow]
+            if let key = TaskKey(ref) {
+                rows = try await sql.raw(
+                    """
+                    SELECT t.workspace_id FROM tasks t JOIN projects p ON p.id = t.project_id
+                    WHERE p.key = \(bind: key.projectKey) AND t.number = \(bind: key.number)
+                      AND p.workspace_id IN (\(binds: workspaceIDs))
+                    """
+                ).all()
+            } else {
+                rows = try await sql.raw(
+                    "SELECT workspace_id FROM tasks WHERE id = \(bind: ref) AND workspace_id IN (\(binds: workspaceIDs))"
+                ).all()
+            }
+            if rows.count > 1 {
+                throw ConflictError("\(ref) exists in several of your workspaces; use the task id instead")
+            }
+            return try rows.first?.string("workspace_id")
+        }
+    }
+
+    public func get(_ scope: WorkspaceScope, _ ref: String) async throws -> TaskItem {
+        try await store.database.read { sql in
+            try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
+        }
+    }
+
+    public func create(_ scope: WorkspaceScope, _ draft: TaskDraft) async throws -> TaskItem {
+        try scope.require(.createTask)
+        let now = store.clock.now()
+        let id = store.random.id(.task)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            // Taking the project's next number also proves the project is in this workspace.
+            guard
+                let project = try await sql.raw(
+                    """
+                    UPDATE projects SET next_task_number = next_task_number + 1
+                    WHERE id = \(bind: draft.projectID) AND workspace_id = \(bind: scope.workspaceID)
+                    RETURNING next_task_number, key
+                    """
+                ).first()
+            else { throw ValidationError(field: "project_id", message: "is not a project of this workspace") }
+            let number = try project.int("next_task_number") - 1
+            try await Relations.checkAssignee(draft.assigneeID, scope: scope, on: sql)
+            let parentID = try await Relations.checkParent(draft.parentID, of: nil, scope: scope, on: sql)
+            let last = try await TaskRow.lastPosition(in: draft.status, workspace: scope.workspaceID, excluding: nil, on: sql)
+            var task = TaskItem(
+                id: id, workspaceID: scope.workspaceID, projectID: draft.projectID, number: number,
+                key: TaskKey(projectKey: try project.string("key"), number: number).description, title: draft.title,
+                description: draft.description, status: draft.status, priority: draft.priority, labels: draft.labels,
+                assigneeID: draft.assigneeID, dueDate: draft.dueDate, parentID: parentID,
+                position: try Rank.between(last, nil), version: 1, createdBy: scope.actor.id, createdAt: now,
+                updatedAt: now, startedAt: nil, completedAt: nil)
+            task.lifecycle = task.lifecycle.entering(task.status, at: now)
+            try await sql.raw(
+                """
+                INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
+                    priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
+                    created_at, updated_at, started_at, completed_at)
+                VALUES (\(bind: task.id), \(bind: task.workspaceID), \(bind: task.projectID), \(bind: task.number),
+                    \(bind: task.title), \(bind: task.description), \(bind: task.status.rawValue),
+                    \(bind: task.status.boardOrder), \(bind: task.priority.rawValue), \(bind: task.priority.urgencyRank),
+                    \(bind: TaskRow.labelsJSON(task.labels)), \(bind: task.assigneeID), \(bind: task.dueDate?.description),
+                    \(bind: task.parentID), \(bind: task.position), 1, \(bind: task.createdBy), \(bind: now.milliseconds),
+                    \(bind: now.milliseconds), \(bind: task.startedAt.milliseconds), \(bind: task.completedAt.milliseconds))
+                """
+            ).run()
+            try await TaskRow.replaceLabels(of: task, on: sql, replacing: false)
+            try await EventLog.append(
+                EventDraft(type: .taskCreated, taskID: task.id, actor: scope.actor, payload: EventPayload.TaskSnapshot(task: task)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return task
+        }
+    }
+
+    /// Applies field changes. A status change puts the task at the bottom of its new column.
+    /// `expectedVersion` (from `If-Match`) must be current, or nothing is written.
+    public func update(
+        _ scope: WorkspaceScope, _ ref: String, _ changes: TaskChanges, expectedVersion: Int?
+    ) async throws -> TaskItem {
+        try scope.require(.updateTask)
+        let now = store.clock.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
+            let old = try await TaskRow.load(id, scope: scope, on: sql)
+            try Self.checkVersion(old, expectedVersion)
+            let updated = try await Self.apply(changes, to: old, scope: scope, at: now, on: sql)
+            return try await Self.commit(updated, replacing: old, type: .taskUpdated, scope: scope, at: now, on: sql)
+        }
+    }
+
+    /// Deletes a task and its subtasks. Members may delete the tasks they created; admins any.
+    public func delete(_ scope: WorkspaceScope, _ ref: String, expectedVersion: Int?) async throws {
+        let now = store.clock.now()
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
+            let task = try await TaskRow.load(id, scope: scope, on: sql)
+            try Self.checkVersion(task, expectedVersion)
+            try Self.checkMayDelete(task, scope: scope)
+            _ = try await Self.deleteWithSubtasks(task, scope: scope, at: now, on: sql)
+        }
+    }
+
+    // MARK: - Steps shared by update, move and bulk
+
+    static func checkVersion(_ task: TaskItem, _ expected: Int?) throws {
+        if let expected, expected != task.version {
+            throw StaleVersionError(resource: "task", expected: expected, current: task.version)
+        }
+    }
+
+    static func checkMayDelete(_ task: TaskItem, scope: WorkspaceScope) throws {
+        if task.createdBy == scope.actor.id || task.createdBy == scope.userID {
+            try scope.require(.deleteOwnTask)
+        } else {
+            try scope.require(.deleteAnyTask)
+        }
+    }
+
+    /// The task with `changes` applied and checked against the rest of the workspace.
+    static func apply(
+        _ changes: TaskChanges, to old: TaskItem, scope: WorkspaceScope, at now: Date, on sql: any SQLDatabase
+    ) async throws -> TaskItem {
+        var task = old
+        if let title = changes.title { task.title = title }
+        if let description = changes.description { task.description = description }
+        if let priority = changes.priority { task.priority = priority }
+        if let labels = changes.labels { task.labels = labels }
+        if let dueDate = changes.dueDate { task.dueDate = dueDate }
+        if let assignee = changes.assigneeID, assignee != old.assigneeID {
+            try await Relations.checkAssignee(assignee, scope: scope, on: sql)
+            task.assigneeID = assignee
+        }
+        if let parent = changes.parentID {
+            task.parentID = try await Relations.checkParent(parent, of: old.id, scope: scope, on: sql)
+        }
+        if let projectID = changes.projectID, projectID != old.projectID {
+            guard
+                let project = try await sql.raw(
+                    """
+                    UPDATE projects SET next_task_number = next_task_number + 1
+                    WHERE id = \(bind: projectID) AND workspace_id = \(bind: scope.workspaceID)
+                    RETURNING next_task_number, key
+                    """
+                ).first()
+            else { throw ValidationError(field: "project_id", message: "is not a project of this workspace") }
+            task.projectID = projectID
+            task.number = try project.int("next_task_number") - 1
+            task.key = TaskKey(projectKey: try project.string("key"), number: task.number).description
+        }
+        if let status = changes.status, status != old.status {
+            task.status = status
+            let last = try await TaskRow.lastPosition(in: status, workspace: scope.workspaceID, excluding: old.id, on: sql)
+            task.position = try Rank.between(last, nil)
+            task.lifecycle = task.lifecycle.entering(status, at: now)
+        }
+        return task
+    }
+
+    /// Saves a changed task (new version, event); an unchanged one is returned as it was.
+    static func commit(
+        _ task: TaskItem, replacing old: TaskItem, type: EventType, scope: WorkspaceScope, at now: Date,
+        on sql: any SQLDatabase
+    ) async throws -> TaskItem {
+        let changes = task.changes(since: old)
+        guard !changes.isEmpty || task.key != old.key else { return old }
+        var saved = task
+        saved.version = old.version + 1
+        saved.updatedAt = now
+        try await TaskRow.save(saved, expectedVersion: old.version, on: sql)
+        if saved.labels != old.labels { try await TaskRow.replaceLabels(of: saved, on: sql, replacing: true) }
+        try await EventLog.append(
+            EventDraft(
+                type: type, taskID: saved.id, actor: scope.actor,
+                payload: EventPayload.TaskSnapshot(task: saved, changes: changes)),
+            workspace: scope.workspaceID, on: sql, at: now)
+        return saved
+    }
+
+    /// Deletes the task and all its subtasks; returns their ids.
+    static func deleteWithSubtasks(
+        _ task: TaskItem, scope: WorkspaceScope, at now: Date, on sql: any SQLDatabase
+    ) async throws -> [String] {
+        // Subtasks go with their parent (plan §5.6: ON DELETE CASCADE), each with its own event.
+        var doomed = [task]
+        var frontier = [task.id]
+        while !frontier.isEmpty && doomed.count < 10_000 {
+            let children = try await sql.raw(
+                """
+                SELECT \(TaskRow.columns)\(TaskRow.from)
+                WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.parent_id IN (\(binds: frontier))
+                """
+            ).all().map(TaskRow.task(from:))
+            doomed += children
+            frontier = children.map(\.id)
+        }
+        for victim in doomed.reversed() {
+            try await sql.raw("DELETE FROM tasks WHERE id = \(bind: victim.id)").run()
+            try await EventLog.append(
+                EventDraft(
+                    type: .taskDeleted, taskID: victim.id, actor: scope.actor, payload: EventPayload.TaskSnapshot(task: victim)),
+                workspace: scope.workspaceID, on: sql, at: now)
+        }
+        return doomed.map(\.id)
+    }
+}
+
+/// Checks on the ids a task points at.
+enum Relations {
+    /// An assignee must be an active member of the workspace (workers arrive with the worker runtime).
+    static func checkAssignee(_ id: String?, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {
+        guard let id else { return }
+        let found: Bool
+        if id.hasPrefix(IDPrefix.user.rawValue + "_") {
+            found =
+                try await sql.raw(
+                    """
+                    SELECT 1 AS found FROM workspace_members
+                    WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: id) AND status = 'active'
+                    """
+                ).first() != nil
+        } else {
+            found = false
+        }
+        if !found { throw ValidationError(field: "assignee_id", message: "is not a member or worker of this workspace") }
+    }
+
+    /// A parent must be another task of the workspace, and not one of the task's own subtasks.
+    /// Returns the parent's id (a key is resolved).
+    static func checkParent(_ ref: String?, of taskID: String?, scope: WorkspaceScope, on sql: any SQLDatabase)
+        async throws -> String?
+    {
+        guard let ref else { return nil }
+        let parentID: String
+        do {
+            parentID = try await TaskRow.resolve(ref, scope: scope, on: sql)
+            _ = try await TaskRow.load(parentID, scope: scope, on: sql)
+        } catch is NotFoundError {
+            throw ValidationError(field: "parent_id", message: "is not a task of this workspace")
+        }
+        guard let taskID else { return parentID }
+        var cursor: String? = parentID
+        var steps = 0
+        while let current = cursor, steps < 100 {
+            if current == taskID {
+                throw ValidationError(field: "parent_id", message: "would make the task its own ancestor")
+            }
+            cursor = try await sql.raw("SELECT parent_id FROM tasks WHERE id = \(bind: current)").first()?
+                .optionalString("parent_id")
+            steps += 1
+        }
+        return parentID
+    }
+}

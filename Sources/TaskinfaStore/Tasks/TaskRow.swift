@@ -1,0 +1,113 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// How a task row is read: the columns every task query selects (with the project key that makes
+/// the human key) and the mapping to `TaskItem`.
+enum TaskRow {
+    static let columns: SQLQueryString = """
+        t.id, t.workspace_id, t.project_id, t.number, t.title, t.description, t.status, t.priority, t.labels,
+        t.assignee_id, t.due_date, t.parent_id, t.position, t.version, t.created_by, t.created_at, t.updated_at,
+        t.started_at, t.completed_at, p.key AS project_key
+        """
+
+    /// `FROM tasks t JOIN projects p …`: every task read joins its project for the key.
+    static let from: SQLQueryString = " FROM tasks t JOIN projects p ON p.id = t.project_id "
+
+    static func task(from row: any SQLRow) throws -> TaskItem {
+        let labelsJSON = try row.string("labels")
+        let labels = (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? []
+        let number = try row.int("number")
+        let projectKey = try row.string("project_key")
+        return TaskItem(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), projectID: try row.string("project_id"),
+            number: number, key: TaskKey(projectKey: projectKey, number: number).description,
+            title: try row.string("title"), description: try row.optionalString("description"),
+            status: try TaskStatus.parse(row.string("status")), priority: try TaskPriority.parse(row.string("priority")),
+            labels: labels, assigneeID: try row.optionalString("assignee_id"),
+            dueDate: try row.optionalString("due_date").flatMap(CalendarDate.init),
+            parentID: try row.optionalString("parent_id"), position: try row.string("position"),
+            version: try row.int("version"), createdBy: try row.string("created_by"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            startedAt: try row.optionalDate("started_at"), completedAt: try row.optionalDate("completed_at"))
+    }
+
+    static func labelsJSON(_ labels: [String]) -> String {
+        String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("[]".utf8), as: UTF8.self)
+    }
+
+    /// Loads one task of the scope's workspace by id, or throws `NotFoundError`.
+    static func load(_ id: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> TaskItem {
+        guard
+            let row = try await sql.raw(
+                "SELECT \(columns)\(from)WHERE t.id = \(bind: id) AND t.workspace_id = \(bind: scope.workspaceID)"
+            ).first()
+        else { throw NotFoundError("task", id: id) }
+        return try task(from: row)
+    }
+
+    /// A task id from an id or a human key (`WEB-42`), inside the scope's workspace.
+    static func resolve(_ ref: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> String {
+        if let key = TaskKey(ref) {
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT t.id FROM tasks t JOIN projects p ON p.id = t.project_id
+                    WHERE p.workspace_id = \(bind: scope.workspaceID) AND p.key = \(bind: key.projectKey)
+                      AND t.number = \(bind: key.number)
+                    """
+                ).first()
+            else { throw NotFoundError("task", id: ref) }
+            return try row.string("id")
+        }
+        return ref
+    }
+
+    /// Writes every column of `task` back (the row must still be at `expectedVersion`).
+    static func save(_ task: TaskItem, expectedVersion: Int, on sql: any SQLDatabase) async throws {
+        let updated = try await sql.raw(
+            """
+            UPDATE tasks SET project_id = \(bind: task.projectID), number = \(bind: task.number),
+                title = \(bind: task.title), description = \(bind: task.description), status = \(bind: task.status.rawValue),
+                status_order = \(bind: task.status.boardOrder), priority = \(bind: task.priority.rawValue),
+                priority_rank = \(bind: task.priority.urgencyRank), labels = \(bind: labelsJSON(task.labels)),
+                assignee_id = \(bind: task.assigneeID), due_date = \(bind: task.dueDate?.description),
+                parent_id = \(bind: task.parentID), position = \(bind: task.position), version = \(bind: task.version),
+                updated_at = \(bind: task.updatedAt.milliseconds), started_at = \(bind: task.startedAt.milliseconds),
+                completed_at = \(bind: task.completedAt.milliseconds)
+            WHERE id = \(bind: task.id) AND version = \(bind: expectedVersion)
+            RETURNING id
+            """
+        ).first()
+        if updated == nil {
+            throw StaleVersionError(resource: "task", expected: expectedVersion, current: task.version)
+        }
+    }
+
+    static func replaceLabels(of task: TaskItem, on sql: any SQLDatabase, replacing: Bool) async throws {
+        if replacing { try await sql.raw("DELETE FROM task_labels WHERE task_id = \(bind: task.id)").run() }
+        let lowered = Array(Set(task.labels.map { $0.lowercased() })).sorted()
+        guard !lowered.isEmpty else { return }
+        var values: [SQLQueryString] = []
+        for label in lowered {
+            values.append("(\(bind: task.id), \(bind: task.workspaceID), \(bind: label))")
+        }
+        try await sql.raw(
+            "INSERT INTO task_labels (task_id, workspace_id, label) VALUES \(SQLList(values, separator: SQLRaw(", ")))"
+        ).run()
+    }
+
+    /// The key of the bottom of a column (nil if empty), ignoring `excluding`.
+    static func lastPosition(
+        in status: TaskStatus, workspace: String, excluding: String?, on sql: any SQLDatabase
+    ) async throws -> String? {
+        try await sql.raw(
+            """
+            SELECT position FROM tasks
+            WHERE workspace_id = \(bind: workspace) AND status_order = \(literal: status.boardOrder)
+              AND id <> \(bind: excluding ?? "")
+            ORDER BY position DESC, id DESC LIMIT 1
+            """
+        ).first()?.string("position")
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// Workspaces and their members.
+public struct WorkspaceRepository: Sendable {
+    let store: Store
+
+    /// The workspaces a user is an active member of, with their role, oldest first.
+    public func memberships(userID: String) async throws -> [WorkspaceMembership] {
+        try await store.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT w.*, m.role FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+                WHERE m.user_id = \(bind: userID) AND m.status = 'active'
+                ORDER BY w.created_at, w.id
+                """
+            ).all().map { row in
+                WorkspaceMembership(workspace: try Self.workspace(from: row), role: try Role.parse(row.string("role")))
+            }
+        }
+    }
+
+    /// The user's role in the workspace, or nil if they are not an active member (or it doesn't exist).
+    public func role(userID: String, workspaceID: String) async throws -> Role? {
+        try await store.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT role FROM workspace_members
+                WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID) AND status = 'active'
+                """
+            ).first().map { try Role.parse($0.string("role")) }
+        }
+    }
+
+    public func create(name: String, description: String?, owner: User) async throws -> Workspace {
+        let now = store.clock.now()
+        let workspace = Workspace(
+            id: store.random.id(.workspace), name: name, description: description, createdAt: now, updatedAt: now)
+        try await store.database.write(workspace: nil) { sql in
+            try await Self.insert(workspace, owner: owner, on: sql)
+        }
+        return workspace
+    }
+
+    /// Inserts a workspace with its owner membership and its first event.
+    static func insert(_ workspace: Workspace, owner: User, on sql: any SQLDatabase) async throws {
+        let now = workspace.createdAt.milliseconds
+        try await sql.raw(
+            """
+            INSERT INTO workspaces (id, name, description, created_by, created_at, updated_at)
+            VALUES (\(bind: workspace.id), \(bind: workspace.name), \(bind: workspace.description), \(bind: owner.id),
+                    \(bind: now), \(bind: now))
+            """
+        ).run()
+        try await sql.raw(
+            """
+            INSERT INTO workspace_members (workspace_id, user_id, role, joined_at)
+            VALUES (\(bind: workspace.id), \(bind: owner.id), 'owner', \(bind: now))
+            """
+        ).run()
+        let actor = Actor(type: .user, id: owner.id, name: owner.name)
+        try await EventLog.append(
+            EventDraft(type: .workspaceCreated, actor: actor, payload: EventPayload.WorkspaceSnapshot(workspace: workspace)),
+            workspace: workspace.id, on: sql, at: workspace.createdAt)
+    }
+
+    public func get(_ scope: WorkspaceScope) async throws -> Workspace {
+        try await store.database.read { sql in
+            guard let row = try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
+            else { throw NotFoundError("workspace", id: scope.workspaceID) }
+            return try Self.workspace(from: row)
+        }
+    }
+
+    public func update(_ scope: WorkspaceScope, name: String?, description: String??) async throws -> Workspace {
+        try scope.require(.updateWorkspace)
+        let now = store.clock.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            guard let row = try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
+            else { throw NotFoundError("workspace", id: scope.workspaceID) }
+            var workspace = try Self.workspace(from: row)
+            if let name { workspace.name = name }
+            if let description { workspace.description = description }
+            workspace.updatedAt = now
+            try await sql.raw(
+                """
+                UPDATE workspaces SET name = \(bind: workspace.name), description = \(bind: workspace.description),
+                       updated_at = \(bind: now.milliseconds)
+                WHERE id = \(bind: scope.workspaceID)
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(
+                    type: .workspaceUpdated, actor: scope.actor, payload: EventPayload.WorkspaceSnapshot(workspace: workspace)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return workspace
+        }
+    }
+
+    /// Deletes the workspace and everything in it (owners only).
+    public func delete(_ scope: WorkspaceScope) async throws {
+        try scope.require(.deleteWorkspace)
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            // Children first where a foreign key does not cascade (tasks → projects).
+            try await sql.raw("DELETE FROM tasks WHERE workspace_id = \(bind: scope.workspaceID)").run()
+            try await sql.raw("DELETE FROM workspaces WHERE id = \(bind: scope.workspaceID)").run()
+        }
+    }
+
+    public func members(_ scope: WorkspaceScope) async throws -> [Member] {
+        try await store.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT u.*, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
+                WHERE m.workspace_id = \(bind: scope.workspaceID) AND m.status = 'active'
+                ORDER BY m.joined_at, u.id
+                """
+            ).all().map { row in
+                Member(
+                    user: try AccountRepository.user(from: row), role: try Role.parse(row.string("role")),
+                    joinedAt: try row.date("joined_at"))
+            }
+        }
+    }
+
+    /// Changes a member's role. Only owners grant or take away ownership, and a workspace always
+    /// keeps at least one owner.
+    public func setRole(_ scope: WorkspaceScope, userID: String, role: Role) async throws -> Member {
+        try scope.require(.manageMembers)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let current = try await Self.memberRole(userID: userID, in: scope.workspaceID, on: sql)
+            if (current == .owner || role == .owner) && scope.role != .owner {
+                throw AccessError.refused("only an owner can grant or take away the owner role")
+            }
+            if current == .owner && role != .owner {
+                try await Self.requireAnotherOwner(besides: userID, in: scope.workspaceID, on: sql)
+            }
+            try await sql.raw(
+                """
+                UPDATE workspace_members SET role = \(bind: role.rawValue)
+                WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)
+                """
+            ).run()
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT u.*, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
+                    WHERE m.workspace_id = \(bind: scope.workspaceID) AND m.user_id = \(bind: userID)
+                    """
+                ).first()
+            else { throw NotFoundError("member", id: userID) }
+            return Member(
+                user: try AccountRepository.user(from: row), role: role, joinedAt: try row.date("joined_at"))
+        }
+    }
+
+    /// Removes a member (admins), or lets members leave on their own. The last owner can't go.
+    public func removeMember(_ scope: WorkspaceScope, userID: String) async throws {
+        if userID != scope.userID { try scope.require(.manageMembers) }
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            let current = try await Self.memberRole(userID: userID, in: scope.workspaceID, on: sql)
+            if current == .owner {
+                if scope.role != .owner { throw AccessError.refused("only an owner can remove an owner") }
+                try await Self.requireAnotherOwner(besides: userID, in: scope.workspaceID, on: sql)
+            }
+            try await sql.raw(
+                "DELETE FROM workspace_members WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)"
+            ).run()
+        }
+    }
+
+    private static func memberRole(userID: String, in workspaceID: String, on sql: any SQLDatabase) async throws -> Role {
+        guard
+            let row = try await sql.raw(
+                "SELECT role FROM workspace_members WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)"
+            ).first()
+        else { throw NotFoundError("member", id: userID) }
+        return try Role.parse(row.string("role"))
+    }
+
+    private static func requireAnotherOwner(besides userID: String, in workspaceID: String, on sql: any SQLDatabase)
+        async throws
+    {
+        let others = try await sql.raw(
+            """
+            SELECT COUNT(*) AS owners FROM workspace_members
+            WHERE workspace_id = \(bind: workspaceID) AND role = 'owner' AND status = 'active' AND user_id <> \(bind: userID)
+            """
+        ).first()?.int("owners") ?? 0
+        if others == 0 {
+            throw ConflictError("a workspace must keep at least one owner; make someone else owner first", field: "role")
+        }
+    }
+
+    static func workspace(from row: any SQLRow) throws -> Workspace {
+        Workspace(
+            id: try row.string("id"), name: try row.string("name"), description: try row.optionalString("description"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+}
