@@ -1,3 +1,4 @@
+import Foundation
 import TaskinfaCore
 
 /// Every repository over one database, with the clock and randomness they stamp rows with.
@@ -10,6 +11,12 @@ public struct Store: Sendable {
         self.database = database
         self.clock = clock
         self.random = random
+    }
+
+    /// The current time at the precision it is stored with (milliseconds), so that a value read
+    /// back equals the one written and events agree with rows.
+    public func now() -> Date {
+        Timestamp.date(milliseconds: Timestamp.milliseconds(clock.now()))
     }
 
     public var accounts: AccountRepository { AccountRepository(store: self) }

@@ -14,7 +14,7 @@ public struct APIKeyRepository: Sendable {
         guard role <= scope.role else {
             throw ValidationError(field: "role", message: "must not exceed your own role (\(scope.role.rawValue))")
         }
-        let now = store.clock.now()
+        let now = store.now()
         let key = APIKey(
             id: store.random.id(.apiKey), workspaceID: scope.workspaceID, userID: scope.userID, name: name,
             preview: preview, role: role, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
@@ -71,7 +71,7 @@ public struct APIKeyRepository: Sendable {
         _ scope: WorkspaceScope, keyID: String, event: EventType,
         _ change: @escaping @Sendable (any SQLDatabase, Date) async throws -> Void
     ) async throws -> APIKey {
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             guard
                 let row = try await sql.raw(
@@ -98,7 +98,7 @@ public struct APIKeyRepository: Sendable {
     /// The usable key with this secret hash, the user behind it, and the role it acts with: the
     /// lower of the key's role and its creator's current role (a creator who left disables the key).
     public func authenticate(tokenHash: String) async throws -> (key: APIKey, user: User, role: Role)? {
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.read { sql in
             guard
                 let row = try await sql.raw(
@@ -124,7 +124,7 @@ public struct APIKeyRepository: Sendable {
 
     /// Records use of a key, at most once per `APIKeyRules.lastUsedResolution`.
     public func touch(_ key: APIKey) async throws {
-        let now = store.clock.now()
+        let now = store.now()
         if let last = key.lastUsedAt, now.timeIntervalSince(last) < APIKeyRules.lastUsedResolution { return }
         try await store.database.write(workspace: nil) { sql in
             try await sql.raw("UPDATE api_keys SET last_used_at = \(bind: now.milliseconds) WHERE id = \(bind: key.id)").run()

@@ -9,7 +9,7 @@ public struct AccountRepository: Sendable {
     /// Creates the user, a personal workspace and the owner membership, in one transaction.
     /// A taken e-mail is a `ConflictError` on `email`.
     public func signUp(email: String, name: String, passwordHash: String) async throws -> (User, Workspace) {
-        let now = store.clock.now()
+        let now = store.now()
         let user = User(id: store.random.id(.user), email: email, name: name, createdAt: now, lastLoginAt: now)
         let workspace = Workspace(
             id: store.random.id(.workspace), name: Workspace.personalName(for: name), description: nil,
@@ -50,7 +50,7 @@ public struct AccountRepository: Sendable {
     }
 
     public func recordLogin(userID: String) async throws {
-        let now = store.clock.now()
+        let now = store.now()
         try await store.database.write(workspace: nil) { sql in
             try await sql.raw("UPDATE users SET last_login_at = \(bind: now.milliseconds) WHERE id = \(bind: userID)").run()
         }
@@ -59,7 +59,7 @@ public struct AccountRepository: Sendable {
     public func createSession(
         userID: String, tokenHash: String, ipAddress: String?, userAgent: String?, policy: SessionPolicy
     ) async throws -> Session {
-        let now = store.clock.now()
+        let now = store.now()
         let session = Session(
             id: store.random.id(.session), userID: userID, createdAt: now, lastSeenAt: now,
             expiresAt: policy.expiry(from: now), ipAddress: ipAddress.map { String($0.prefix(64)) },
@@ -80,7 +80,7 @@ public struct AccountRepository: Sendable {
     /// The live session with this token hash and its user; nil when unknown, revoked, expired,
     /// or the account is disabled.
     public func session(tokenHash: String) async throws -> (Session, User)? {
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.read { sql in
             guard
                 let row = try await sql.raw(
@@ -104,7 +104,7 @@ public struct AccountRepository: Sendable {
 
     /// Slides a session's expiry forward (see `SessionPolicy`).
     public func renew(sessionID: String, policy: SessionPolicy) async throws -> Date {
-        let now = store.clock.now()
+        let now = store.now()
         let expiry = policy.expiry(from: now)
         try await store.database.write(workspace: nil) { sql in
             try await sql.raw(
@@ -119,7 +119,7 @@ public struct AccountRepository: Sendable {
 
     /// The user's live sessions, most recently used first.
     public func sessions(userID: String) async throws -> [Session] {
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.read { sql in
             try await sql.raw(
                 """
@@ -138,7 +138,7 @@ public struct AccountRepository: Sendable {
 
     /// Ends one of the user's sessions at once; `NotFoundError` if it isn't theirs or is already over.
     public func revokeSession(id: String, userID: String) async throws {
-        let now = store.clock.now()
+        let now = store.now()
         let revoked = try await store.database.write(workspace: nil) { sql in
             try await sql.raw(
                 """

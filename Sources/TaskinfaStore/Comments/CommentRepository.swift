@@ -11,7 +11,7 @@ public struct CommentRepository: Sendable {
         _ scope: WorkspaceScope, taskRef: String, kind: CommentKind, body: String, loopNumber: Int?
     ) async throws -> Comment {
         try scope.require(.comment)
-        let now = store.clock.now()
+        let now = store.now()
         let id = store.random.id(.comment)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)

@@ -26,7 +26,7 @@ public struct ProjectRepository: Sendable {
 
     public func create(_ scope: WorkspaceScope, _ draft: ProjectDraft) async throws -> Project {
         try scope.require(.manageProjects)
-        let now = store.clock.now()
+        let now = store.now()
         let project = Project(
             id: store.random.id(.project), workspaceID: scope.workspaceID, name: draft.name, key: draft.key,
             description: draft.description, repositoryURL: draft.repositoryURL, defaultBranch: draft.defaultBranch,
@@ -54,7 +54,7 @@ public struct ProjectRepository: Sendable {
 
     public func update(_ scope: WorkspaceScope, id: String, _ changes: ProjectChanges) async throws -> Project {
         try scope.require(.manageProjects)
-        let now = store.clock.now()
+        let now = store.now()
         do {
             return try await store.database.write(workspace: scope.workspaceID) { sql in
                 let old = try await Self.load(id, scope: scope, on: sql)
@@ -90,7 +90,7 @@ public struct ProjectRepository: Sendable {
     /// Deletes an empty project; one that still holds tasks is a conflict (move or delete them first).
     public func delete(_ scope: WorkspaceScope, id: String) async throws {
         try scope.require(.manageProjects)
-        let now = store.clock.now()
+        let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let project = try await Self.load(id, scope: scope, on: sql)
             let count = try await sql.raw("SELECT COUNT(*) AS n FROM tasks WHERE project_id = \(bind: id)").first()?.int("n") ?? 0

@@ -26,7 +26,7 @@ public struct SavedFilterRepository: Sendable {
 
     public func create(_ scope: WorkspaceScope, name: String, filter: TaskFilter) async throws -> SavedFilter {
         try scope.require(.manageOwnSavedFilters)
-        let now = store.clock.now()
+        let now = store.now()
         let saved = SavedFilter(
             id: store.random.id(.savedFilter), workspaceID: scope.workspaceID, userID: scope.userID, name: name,
             filter: filter, createdAt: now, updatedAt: now)
@@ -44,7 +44,7 @@ public struct SavedFilterRepository: Sendable {
     }
 
     public func update(_ scope: WorkspaceScope, id: String, name: String?, filter: TaskFilter?) async throws -> SavedFilter {
-        let now = store.clock.now()
+        let now = store.now()
         let json = try filter.map(Self.json)
         return try await store.database.write(workspace: nil) { sql in
             var saved = try await Self.load(id, scope: scope, on: sql)

@@ -31,7 +31,7 @@ extension TaskRepository {
         case .update, .move: try scope.require(.updateTask)
         case .delete: break
         }
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             // Resolve every id first, so a bad one fails the batch before anything changes.
             var tasks: [TaskItem] = []

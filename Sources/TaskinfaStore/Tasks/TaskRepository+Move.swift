@@ -10,7 +10,7 @@ extension TaskRepository {
         _ scope: WorkspaceScope, _ ref: String, to status: TaskStatus, placement: Placement, expectedVersion: Int?
     ) async throws -> TaskItem {
         try scope.require(.updateTask)
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
             let old = try await TaskRow.load(id, scope: scope, on: sql)

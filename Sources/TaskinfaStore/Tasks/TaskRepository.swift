@@ -41,7 +41,7 @@ public struct TaskRepository: Sendable {
 
     public func create(_ scope: WorkspaceScope, _ draft: TaskDraft) async throws -> TaskItem {
         try scope.require(.createTask)
-        let now = store.clock.now()
+        let now = store.now()
         let id = store.random.id(.task)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             // Taking the project's next number also proves the project is in this workspace.
@@ -93,7 +93,7 @@ public struct TaskRepository: Sendable {
         _ scope: WorkspaceScope, _ ref: String, _ changes: TaskChanges, expectedVersion: Int?
     ) async throws -> TaskItem {
         try scope.require(.updateTask)
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
             let old = try await TaskRow.load(id, scope: scope, on: sql)
@@ -105,7 +105,7 @@ public struct TaskRepository: Sendable {
 
     /// Deletes a task and its subtasks. Members may delete the tasks they created; admins any.
     public func delete(_ scope: WorkspaceScope, _ ref: String, expectedVersion: Int?) async throws {
-        let now = store.clock.now()
+        let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
             let task = try await TaskRow.load(id, scope: scope, on: sql)

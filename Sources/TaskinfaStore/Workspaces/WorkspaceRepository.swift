@@ -34,7 +34,7 @@ public struct WorkspaceRepository: Sendable {
     }
 
     public func create(name: String, description: String?, owner: User) async throws -> Workspace {
-        let now = store.clock.now()
+        let now = store.now()
         let workspace = Workspace(
             id: store.random.id(.workspace), name: name, description: description, createdAt: now, updatedAt: now)
         try await store.database.write(workspace: nil) { sql in
@@ -75,7 +75,7 @@ public struct WorkspaceRepository: Sendable {
 
     public func update(_ scope: WorkspaceScope, name: String?, description: String??) async throws -> Workspace {
         try scope.require(.updateWorkspace)
-        let now = store.clock.now()
+        let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             guard let row = try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
             else { throw NotFoundError("workspace", id: scope.workspaceID) }

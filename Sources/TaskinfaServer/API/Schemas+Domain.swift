@@ -1,0 +1,132 @@
+import Foundation
+import OpenAPIRuntime
+import TaskinfaAPI
+import TaskinfaCore
+
+// The generated API types built from domain values: the only place the two meet.
+
+extension Components.Schemas.User {
+    init(_ user: User) {
+        self.init(id: user.id, email: user.email, name: user.name, createdAt: user.createdAt, lastLoginAt: user.lastLoginAt)
+    }
+}
+
+extension Components.Schemas.Workspace {
+    init(_ workspace: Workspace, role: Role?) {
+        self.init(
+            id: workspace.id, name: workspace.name, description: workspace.description,
+            role: role.flatMap { Components.Schemas.Role(rawValue: $0.rawValue) }, createdAt: workspace.createdAt,
+            updatedAt: workspace.updatedAt)
+    }
+}
+
+extension Components.Schemas.Member {
+    init(_ member: Member) {
+        self.init(user: .init(member.user), role: .init(member.role), joinedAt: member.joinedAt)
+    }
+}
+
+extension Components.Schemas.Role {
+    init(_ role: Role) {
+        self = Components.Schemas.Role(rawValue: role.rawValue)!
+    }
+
+    var domain: Role { Role(rawValue: rawValue)! }
+}
+
+extension Components.Schemas.Session {
+    init(_ session: Session, current: Bool) {
+        self.init(
+            id: session.id, createdAt: session.createdAt, lastSeenAt: session.lastSeenAt, expiresAt: session.expiresAt,
+            ipAddress: session.ipAddress, userAgent: session.userAgent, current: current)
+    }
+}
+
+extension Components.Schemas.ApiKey {
+    init(_ key: APIKey) {
+        self.init(
+            id: key.id, workspaceId: key.workspaceID, userId: key.userID, name: key.name, preview: key.preview,
+            role: .init(key.role), createdAt: key.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt)
+    }
+}
+
+extension Components.Schemas.Project {
+    init(_ project: Project) {
+        self.init(
+            id: project.id, workspaceId: project.workspaceID, name: project.name, key: project.key,
+            description: project.description, repositoryUrl: project.repositoryURL,
+            defaultBranch: project.defaultBranch, createdAt: project.createdAt, updatedAt: project.updatedAt)
+    }
+}
+
+extension Components.Schemas.Task {
+    init(_ task: TaskItem) {
+        self.init(
+            id: task.id, key: task.key, number: task.number, workspaceId: task.workspaceID, projectId: task.projectID,
+            title: task.title, description: task.description, status: .init(task.status),
+            priority: .init(task.priority), labels: task.labels, assigneeId: task.assigneeID,
+            dueDate: task.dueDate?.description, parentId: task.parentID, position: task.position,
+            version: task.version, createdBy: task.createdBy, createdAt: task.createdAt, updatedAt: task.updatedAt,
+            startedAt: task.startedAt, completedAt: task.completedAt)
+    }
+}
+
+extension Components.Schemas.TaskStatus {
+    init(_ status: TaskStatus) { self = Components.Schemas.TaskStatus(rawValue: status.rawValue)! }
+    var domain: TaskStatus { TaskStatus(rawValue: rawValue)! }
+}
+
+extension Components.Schemas.TaskPriority {
+    init(_ priority: TaskPriority) { self = Components.Schemas.TaskPriority(rawValue: priority.rawValue)! }
+    var domain: TaskPriority { TaskPriority(rawValue: rawValue)! }
+}
+
+extension Components.Schemas.Actor {
+    init(_ actor: Actor) {
+        self.init(_type: .init(rawValue: actor.type.rawValue)!, id: actor.id, name: actor.name)
+    }
+}
+
+extension Components.Schemas.Comment {
+    init(_ comment: Comment) {
+        self.init(
+            id: comment.id, taskId: comment.taskID, author: .init(comment.author),
+            _type: .init(rawValue: comment.kind.rawValue)!, body: comment.body, loopNumber: comment.loopNumber,
+            createdAt: comment.createdAt)
+    }
+}
+
+extension Components.Schemas.Event {
+    init(_ event: StoredEvent) throws {
+        let data = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.data.utf8))
+        self.init(
+            id: event.sequence, _type: event.type, workspaceId: event.workspaceID, taskId: event.taskID,
+            actor: .init(event.actor), data: data, createdAt: event.createdAt)
+    }
+}
+
+extension Components.Schemas.TaskFilter {
+    init(_ filter: TaskFilter) {
+        self.init(
+            projectId: filter.projectID, status: filter.statuses?.map(Components.Schemas.TaskStatus.init),
+            priority: filter.priorities?.map(Components.Schemas.TaskPriority.init), label: filter.label,
+            assignee: filter.assignee, parentId: filter.parentID, q: filter.query,
+            sort: filter.sort.flatMap { .init(rawValue: $0.rawValue) },
+            order: filter.order.flatMap { .init(rawValue: $0.rawValue) })
+    }
+
+    var domain: TaskFilter {
+        TaskFilter(
+            projectID: projectId, statuses: status?.map(\.domain), priorities: priority?.map(\.domain), label: label,
+            assignee: assignee, parentID: parentId, query: q, sort: sort.flatMap { TaskSort(rawValue: $0.rawValue) },
+            order: order.flatMap { SortDirection(rawValue: $0.rawValue) })
+    }
+}
+
+extension Components.Schemas.SavedFilter {
+    init(_ filter: SavedFilter) {
+        self.init(
+            id: filter.id, workspaceId: filter.workspaceID, name: filter.name, filters: .init(filter.filter),
+            createdAt: filter.createdAt, updatedAt: filter.updatedAt)
+    }
+}

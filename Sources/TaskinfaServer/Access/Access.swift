@@ -1,0 +1,85 @@
+import TaskinfaCore
+import TaskinfaStore
+
+/// Turns "this caller wants that resource" into a `WorkspaceScope`, or into the 404 a non-member
+/// gets (the same answer as for a resource that doesn't exist, so ids can't be probed).
+struct Access: Sendable {
+    let store: Store
+
+    /// The signed-in caller, or 401.
+    static func caller() throws -> Caller {
+        guard let caller = RequestInfo.current.caller else {
+            throw AccessError.unauthenticated("sign in, or send an API key as Authorization: Bearer tk_…")
+        }
+        return caller
+    }
+
+    /// A signed-in person (not an API key), for account-level actions.
+    static func signedInUser() throws -> (User, Session) {
+        guard case .user(let user, let session) = try caller() else {
+            throw AccessError.refused("this action needs a signed-in user, not an API key")
+        }
+        return (user, session)
+    }
+
+    func workspace(_ workspaceID: String) async throws -> WorkspaceScope {
+        let caller = try Self.caller()
+        switch caller {
+        case .user(let user, _):
+            guard let role = try await store.workspaces.role(userID: user.id, workspaceID: workspaceID) else {
+                throw NotFoundError("workspace", id: workspaceID)
+            }
+            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
+        case .apiKey(let key, let user, let role):
+            guard key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
+            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
+        }
+    }
+
+    /// The workspaces the caller may see: all memberships, or the key's one workspace.
+    func workspaceIDs() async throws -> [String] {
+        switch try Self.caller() {
+        case .user(let user, _): try await store.workspaces.memberships(userID: user.id).map(\.workspace.id)
+        case .apiKey(let key, _, _): [key.workspaceID]
+        }
+    }
+
+    /// The scope of the workspace holding a task (by id or key).
+    func task(_ ref: String) async throws -> WorkspaceScope {
+        guard let workspaceID = try await store.tasks.locate(ref, among: workspaceIDs()) else {
+            throw NotFoundError("task", id: ref)
+        }
+        return try await workspace(workspaceID)
+    }
+
+    /// Like `task`, but also finds a deleted task through its events (for its activity feed).
+    func taskHistory(_ ref: String) async throws -> WorkspaceScope {
+        if let scope = try? await task(ref) { return scope }
+        for workspaceID in try await workspaceIDs() {
+            let scope = try await workspace(workspaceID)
+            if (try? await store.events.activity(scope, taskRef: ref, before: nil, limit: 1)) != nil { return scope }
+        }
+        throw NotFoundError("task", id: ref)
+    }
+
+    func project(_ projectID: String) async throws -> WorkspaceScope {
+        try await owned(by: store.projects.workspaceOf(projectID: projectID), resource: "project", id: projectID)
+    }
+
+    func apiKey(_ keyID: String) async throws -> WorkspaceScope {
+        try await owned(by: store.apiKeys.workspaceOf(keyID: keyID), resource: "api_key", id: keyID)
+    }
+
+    func savedFilter(_ filterID: String) async throws -> WorkspaceScope {
+        try await owned(by: store.savedFilters.workspaceOf(filterID: filterID), resource: "saved_filter", id: filterID)
+    }
+
+    private func owned(by workspaceID: String?, resource: String, id: String) async throws -> WorkspaceScope {
+        guard let workspaceID else { throw NotFoundError(resource, id: id) }
+        do {
+            return try await workspace(workspaceID)
+        } catch is NotFoundError {
+            throw NotFoundError(resource, id: id)
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import TaskinfaAPI
+import TaskinfaCore
+import TaskinfaStore
+
+extension APIImplementation {
+    func signup(_ input: Operations.Signup.Input) async throws -> Operations.Signup.Output {
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        var validator = Validator()
+        let email = validator.check { try Email.normalize(body.email) }
+        let name = validator.check { try User.name(body.name, email: email ?? body.email) }
+        validator.check { try PasswordPolicy.check(body.password, email: email) }
+        try validator.throwIfInvalid()
+        let hash = try await passwords.hash(body.password)
+        let (user, workspace) = try await store.accounts.signUp(email: email!, name: name!, passwordHash: hash)
+        try await startSession(for: user)
+        return .created(.init(body: .json(.init(user: .init(user), workspace: .init(workspace, role: .owner)))))
+    }
+
+    func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let failure = AccessError.unauthenticated("the e-mail address or the password is wrong")
+        guard let email = try? Email.normalize(body.email),
+            let (user, hash) = try await store.accounts.credentials(email: email)
+        else {
+            try await passwords.verifyDecoy(body.password)
+            throw failure
+        }
+        guard try await passwords.verify(body.password, hash: hash) else { throw failure }
+        try await store.accounts.recordLogin(userID: user.id)
+        let memberships = try await store.workspaces.memberships(userID: user.id)
+        guard let first = memberships.first else {
+            throw AccessError.refused("this account belongs to no workspace; ask an owner to invite you")
+        }
+        try await startSession(for: user)
+        return .ok(.init(body: .json(.init(user: .init(user), workspace: .init(first.workspace, role: first.role)))))
+    }
+
+    /// Opens a server-side session and sets its cookie on the response.
+    private func startSession(for user: User) async throws {
+        let token = store.random.token(count: 43)
+        let info = RequestInfo.current
+        let session = try await store.accounts.createSession(
+            userID: user.id, tokenHash: TokenHash.of(token), ipAddress: info.ipAddress, userAgent: info.userAgent,
+            policy: configuration.sessions)
+        info.cookieJar?.set(
+            SessionCookie.set(
+                token: token, expires: session.expiresAt, now: store.clock.now(),
+                secure: info.isSecure || configuration.secureCookies))
+    }
+
+    func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
+        let (user, session) = try Access.signedInUser()
+        try await store.accounts.revokeSession(id: session.id, userID: user.id)
+        let secure = RequestInfo.current.isSecure || configuration.secureCookies
+        RequestInfo.current.cookieJar?.set(SessionCookie.clear(secure: secure))
+        return .noContent(.init())
+    }
+
+    func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
+        switch try Access.caller() {
+        case .user(let user, _):
+            let memberships = try await store.workspaces.memberships(userID: user.id)
+            return .ok(
+                .init(
+                    body: .json(
+                        .init(
+                            user: .init(user),
+                            workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
+        case .apiKey(let key, let user, let role):
+            let scope = try await access.workspace(key.workspaceID)
+            let workspace = try await store.workspaces.get(scope)
+            return .ok(
+                .init(body: .json(.init(user: .init(user), workspaces: [.init(workspace, role: role)], apiKey: .init(key)))))
+        }
+    }
+
+    func listSessions(_ input: Operations.ListSessions.Input) async throws -> Operations.ListSessions.Output {
+        let (user, current) = try Access.signedInUser()
+        let sessions = try await store.accounts.sessions(userID: user.id)
+        return .ok(.init(body: .json(.init(sessions: sessions.map { .init($0, current: $0.id == current.id) }))))
+    }
+
+    func revokeSession(_ input: Operations.RevokeSession.Input) async throws -> Operations.RevokeSession.Output {
+        let (user, _) = try Access.signedInUser()
+        try await store.accounts.revokeSession(id: input.path.sessionId, userID: user.id)
+        return .noContent(.init())
+    }
+}

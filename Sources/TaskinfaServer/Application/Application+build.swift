@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import OpenAPIRuntime
+import TaskinfaAPI
+import TaskinfaCore
+import TaskinfaStore
+
+/// The composition root: store, services and routes, wired once. `taskinfa serve` runs what this
+/// returns, and the tests drive the very same application.
+/// `onServerRunning` gets the bound port once the server listens (useful with port 0).
+public func buildApplication(
+    configuration: ServerConfiguration, logger: Logger? = nil,
+    onServerRunning: (@Sendable (Int) async -> Void)? = nil
+) throws -> some ApplicationProtocol {
+    var configuredLogger = logger ?? Logger(label: "taskinfa")
+    configuredLogger.logLevel = configuration.logLevel
+    let logger = configuredLogger
+    let location = try configuration.databaseLocation()
+    let database = try Database(location: location, logger: logger)
+    let store = Store(database: database, clock: configuration.clock, random: configuration.random)
+    let hub = EventHub(store: store, logger: logger)
+
+    let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(ProblemMiddleware())
+    router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))
+    router.middlewares.add(AuthMiddleware(store: store, configuration: configuration))
+
+    let api = APIImplementation(
+        store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
+        configuration: configuration, hub: hub)
+    try api.registerHandlers(
+        on: router, serverURL: URL(string: "/api/v1")!,
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+    HealthRoutes.add(to: router, store: store)
+    try DocsRoutes.add(to: router)
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "taskinfa"),
+        services: [database, hub],
+        onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },
+        logger: logger)
+    app.beforeServerStarts {
+        try await database.prepare()
+        logger.info("database ready", metadata: ["database": "\(location)"])
+    }
+    return app
+}
+
+/// RFC 3339 timestamps with milliseconds out, with or without fractions in.
+struct RFC3339DateTranscoder: DateTranscoder {
+    func encode(_ date: Date) throws -> String { Timestamp.rfc3339(date) }
+
+    func decode(_ text: String) throws -> Date {
+        guard let date = Timestamp.parse(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not an RFC 3339 timestamp: \(text)"))
+        }
+        return date
+    }
+}

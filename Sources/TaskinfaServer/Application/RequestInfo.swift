@@ -1,0 +1,31 @@
+import Foundation
+import Synchronization
+
+/// What the middleware learnt about the current request, readable from the generated handlers
+/// (which only see the decoded input). A task-local value: set for the duration of one request.
+struct RequestInfo: Sendable {
+    var caller: Caller?
+    var ipAddress: String?
+    var userAgent: String?
+    /// The request arrived over HTTPS (directly or, with `--trust-proxy`, through a proxy).
+    var isSecure: Bool = false
+    /// Dotted paths of JSON body members that were explicitly `null` (`description`,
+    /// `changes.assignee_id`): in a PATCH they clear a field, while absent members leave it alone.
+    var explicitNulls: Set<String> = []
+
+    /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
+    /// it as a header parameter, so the auth middleware writes it).
+    var cookieJar: CookieJar?
+
+    @TaskLocal static var current = RequestInfo()
+
+    func isNull(_ path: String) -> Bool { explicitNulls.contains(path) }
+}
+
+/// The session cookie a handler sets or clears, handed to the middleware that writes the header.
+final class CookieJar: Sendable {
+    private let value = Mutex<String?>(nil)
+
+    func set(_ cookie: String) { value.withLock { $0 = cookie } }
+    var cookie: String? { value.withLock { $0 } }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Logging
+import TaskinfaCore
+import TaskinfaStore
+
+/// Everything `taskinfa serve` can be told. Defaults work with no configuration at all.
+public struct ServerConfiguration: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// Folder for the SQLite file and the server's key file.
+    public var dataDirectory: String = "./taskinfa-data"
+    /// `postgres://…` or `sqlite:PATH`; nil = SQLite in the data folder.
+    public var databaseURL: String?
+    /// bcrypt cost for new passwords (2^cost rounds). Tests lower it; 12 costs ~250 ms per hash here.
+    public var bcryptCost: UInt8 = 12
+    public var sessions = SessionPolicy()
+    /// Mark the session cookie `Secure` even when the request itself arrived over plain HTTP
+    /// (behind a TLS-terminating proxy that doesn't send `X-Forwarded-Proto`).
+    public var secureCookies: Bool = false
+    /// Believe `X-Forwarded-For` / `X-Forwarded-Proto` (only behind a proxy you control).
+    public var trustProxy: Bool = false
+    /// Largest request body accepted (bytes); larger ones get 413.
+    public var maxBodySize: Int = 1 << 20
+    /// How often an idle event stream sends a keep-alive comment.
+    public var keepAliveInterval: Duration = .seconds(15)
+    public var logLevel: Logger.Level = .info
+    public var clock: Clock = .live
+    public var random: SecureRandom = .live
+
+    public init() {}
+
+    public func databaseLocation() throws -> DatabaseLocation {
+        try DatabaseLocation.resolve(databaseURL: databaseURL, dataDirectory: dataDirectory)
+    }
+}

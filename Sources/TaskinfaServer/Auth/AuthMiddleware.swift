@@ -1,0 +1,88 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TaskinfaCore
+import TaskinfaStore
+
+/// Resolves the caller from an API key (`Authorization: Bearer tk_…`) or the session cookie, and
+/// guards cookie-authenticated writes against cross-site requests. A request without credentials
+/// passes on anonymous; the handlers that need a caller refuse it with 401.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let store: Store
+    let configuration: ServerConfiguration
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        var info = RequestInfo.current
+        info.ipAddress = clientAddress(request, context: context)
+        info.userAgent = request.headers[.userAgent]
+        info.isSecure = isSecure(request)
+        var renewedCookie: String?
+        let jar = CookieJar()
+        info.cookieJar = jar
+
+        if let authorization = request.headers[.authorization] {
+            guard authorization.lowercased().hasPrefix("bearer ") else {
+                throw AccessError.unauthenticated("use Authorization: Bearer with an API key")
+            }
+            let token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+            guard APIKeyRules.looksLikeKey(token),
+                let found = try await store.apiKeys.authenticate(tokenHash: TokenHash.of(token))
+            else { throw AccessError.unauthenticated("the API key is unknown, revoked or expired") }
+            try await store.apiKeys.touch(found.key)
+            info.caller = .apiKey(found.key, user: found.user, role: found.role)
+        } else if let token = SessionCookie.token(from: request.headers),
+            let (session, user) = try await store.accounts.session(tokenHash: TokenHash.of(token))
+        {
+            try checkSameOrigin(request)
+            var session = session
+            if configuration.sessions.needsRenewal(session, now: store.clock.now()) {
+                session.expiresAt = try await store.accounts.renew(sessionID: session.id, policy: configuration.sessions)
+                renewedCookie = SessionCookie.set(
+                    token: token, expires: session.expiresAt, now: store.clock.now(),
+                    secure: info.isSecure || configuration.secureCookies)
+            }
+            info.caller = .user(user, session: session)
+        }
+
+        var response = try await RequestInfo.$current.withValue(info) { try await next(request, context) }
+        if let cookie = jar.cookie ?? renewedCookie {
+            response.headers[.setCookie] = cookie
+        }
+        return response
+    }
+
+    /// A browser always sends `Origin` on a cross-site write; refusing a foreign origin (and
+    /// `Sec-Fetch-Site: cross-site`) stops CSRF even where SameSite=Lax does not.
+    private func checkSameOrigin(_ request: Request) throws {
+        guard ![.get, .head, .options].contains(request.method) else { return }
+        if request.headers[HTTPField.Name("Sec-Fetch-Site")!] == "cross-site" {
+            throw AccessError.refused("cross-site request refused")
+        }
+        if let origin = request.headers[HTTPField.Name("Origin")!], origin != "null",
+            let host = URLComponents(string: origin)?.host
+        {
+            let originAuthority = host + (URLComponents(string: origin)?.port.map { ":\($0)" } ?? "")
+            let requestAuthority = request.head.authority ?? ""
+            if originAuthority != requestAuthority && host != requestAuthority {
+                throw AccessError.refused("cross-origin request refused (Origin \(origin))")
+            }
+        }
+    }
+
+    private func clientAddress(_ request: Request, context: Context) -> String? {
+        if configuration.trustProxy, let forwarded = request.headers[HTTPField.Name("X-Forwarded-For")!] {
+            return forwarded.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        return context.remoteAddress?.ipAddress
+    }
+
+    private func isSecure(_ request: Request) -> Bool {
+        if request.head.scheme == "https" { return true }
+        return configuration.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
+    }
+}

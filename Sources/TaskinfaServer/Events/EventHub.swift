@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TaskinfaCore
+import TaskinfaStore
+
+/// Fans committed events out to the open streams. It holds no state of its own that matters: on
+/// every commit signal it reads the new events of that workspace from the event log once, keeps
+/// the newest ones in a small buffer, and wakes the streams waiting on the workspace. A stream that
+/// has fallen further behind than the buffer reads the log itself, so nothing is ever skipped.
+public actor EventHub: Service {
+    public enum Next: Sendable {
+        case events([StoredEvent])
+        /// The events after the cursor are older than the buffer: read them from the store.
+        case readStore
+        /// The server is shutting down (or the stream was cancelled): end the stream.
+        case closed
+    }
+
+    private struct Channel {
+        var lastSequence: Int64
+        var recent: [StoredEvent] = []
+        var subscribers = 0
+        var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var fetching = false
+        var dirty = false
+    }
+
+    private let store: Store
+    private let logger: Logger
+    private let bufferSize = 1024
+    private var channels: [String: Channel] = [:]
+    private var nextWaiterID = 0
+    private var closed = false
+
+    public init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let commits = store.database.commits.stream()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            for await workspace in commits {
+                await self.refresh(workspace)
+            }
+        } onCancelOrGracefulShutdown: {
+            Task { await self.close() }
+        }
+        close()
+    }
+
+    /// Registers a stream on a workspace; returns the newest sequence number (where a stream
+    /// without `Last-Event-ID` starts).
+    public func subscribe(_ workspace: String) async throws -> Int64 {
+        if channels[workspace] == nil {
+            let latest = try await store.events.latestSequence(workspace: workspace)
+            if channels[workspace] == nil { channels[workspace] = Channel(lastSequence: latest) }
+        }
+        channels[workspace]!.subscribers += 1
+        return channels[workspace]!.lastSequence
+    }
+
+    public func unsubscribe(_ workspace: String) {
+        channels[workspace]?.subscribers -= 1
+        if let channel = channels[workspace], channel.subscribers <= 0, channel.waiters.isEmpty {
+            channels[workspace] = nil
+        }
+    }
+
+    /// The events after `sequence`, waiting until there are some.
+    public func next(_ workspace: String, after sequence: Int64, limit: Int = 500) async -> Next {
+        while true {
+            if closed || Task.isCancelled { return .closed }
+            guard let channel = channels[workspace] else { return .closed }
+            if sequence < channel.lastSequence {
+                guard let first = channel.recent.first, first.sequence <= sequence + 1 else { return .readStore }
+                let start = Int(sequence + 1 - first.sequence)
+                return .events(Array(channel.recent[start...].prefix(limit)))
+            }
+            let id = nextWaiterID
+            nextWaiterID += 1
+            let woken = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    channels[workspace]?.waiters[id] = continuation
+                    if channels[workspace] == nil || closed { continuation.resume(returning: false) }
+                }
+            } onCancel: {
+                Task { await self.cancelWaiter(id, in: workspace) }
+            }
+            if !woken { return .closed }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int, in workspace: String) {
+        channels[workspace]?.waiters.removeValue(forKey: id)?.resume(returning: false)
+    }
+
+    /// Reads what the workspace committed since the last refresh and wakes its streams.
+    func refresh(_ workspace: String) async {
+        guard channels[workspace] != nil else { return }
+        if channels[workspace]!.fetching {
+            channels[workspace]!.dirty = true
+            return
+        }
+        channels[workspace]!.fetching = true
+        defer { channels[workspace]?.fetching = false }
+        while let last = channels[workspace]?.lastSequence {
+            channels[workspace]?.dirty = false
+            let events: [StoredEvent]
+            do {
+                events = try await store.events.after(last, workspace: workspace, limit: 500)
+            } catch {
+                logger.warning("event hub could not read events", metadata: ["error": "\(error)"])
+                return
+            }
+            guard var channel = channels[workspace] else { return }
+            // Another refresh may have raced ahead while this one read; keep only what is new.
+            let fresh = events.filter { $0.sequence > channel.lastSequence }
+            if let newest = fresh.last {
+                channel.recent.append(contentsOf: fresh)
+                if channel.recent.count > bufferSize { channel.recent.removeFirst(channel.recent.count - bufferSize) }
+                channel.lastSequence = newest.sequence
+                let waiters = channel.waiters
+                channel.waiters = [:]
+                channels[workspace] = channel
+                for waiter in waiters.values { waiter.resume(returning: true) }
+            }
+            if events.count < 500 && channels[workspace]?.dirty != true { return }
+        }
+    }
+
+    private func close() {
+        closed = true
+        for (workspace, channel) in channels {
+            for waiter in channel.waiters.values { waiter.resume(returning: false) }
+            channels[workspace]?.waiters = [:]
+        }
+    }
+}

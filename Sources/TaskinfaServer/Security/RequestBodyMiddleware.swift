@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+
+/// Bounds request bodies (413 past the limit, before anything is parsed) and, for JSON bodies,
+/// records which members are an explicit `null` (see `RequestInfo.explicitNulls`).
+struct RequestBodyMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let maxBodySize: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
+        guard [.post, .patch, .put].contains(request.method) else { return try await next(request, context) }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+            throw HTTPError(.contentTooLarge, message: "the request body is larger than \(maxBodySize) bytes")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maxBodySize)
+        var info = RequestInfo.current
+        if request.method == .patch || request.method == .post, body.readableBytes > 0,
+            let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]
+        {
+            info.explicitNulls = Self.nullPaths(in: object, prefix: "")
+        }
+        return try await RequestInfo.$current.withValue(info) { try await next(request, context) }
+    }
+
+    static func nullPaths(in object: [String: Any], prefix: String) -> Set<String> {
+        var paths = Set<String>()
+        for (key, value) in object {
+            let path = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if value is NSNull {
+                paths.insert(path)
+            } else if let nested = value as? [String: Any], prefix.isEmpty {
+                paths.formUnion(nullPaths(in: nested, prefix: path))
+            }
+        }
+        return paths
+    }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TaskinfaCore
+import TaskinfaServer
+
+/// `taskinfa serve`: the HTTP API, the event stream and the background services.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server (API, event stream, web UI).",
+        discussion: """
+            With no options the server listens on 127.0.0.1:8080 and keeps its data in an embedded SQLite
+            database in ./taskinfa-data. Every option can also be set with an environment variable.
+            """)
+
+    @Option(help: "Address to listen on (env TASKINFA_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on; 0 picks a free one (env TASKINFA_PORT).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the SQLite database (env TASKINFA_DATA_DIR).")
+    var dataDirectory: String?
+
+    @Option(
+        name: .customLong("database-url"),
+        help: "postgres://user:password@host:5432/db to use PostgreSQL instead of SQLite (env DATABASE_URL).")
+    var databaseURL: String?
+
+    @Option(help: "trace, debug, info, notice, warning or error (env TASKINFA_LOG_LEVEL).")
+    var logLevel: String?
+
+    @Option(help: "Days a session stays signed in without use (env TASKINFA_SESSION_DAYS).")
+    var sessionDays: Int?
+
+    @Option(help: "bcrypt cost for new passwords, 10–16 (env TASKINFA_BCRYPT_COST).")
+    var bcryptCost: UInt8?
+
+    @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
+    var secureCookies = false
+
+    @Flag(help: "Trust X-Forwarded-For/-Proto from a reverse proxy you control (env TASKINFA_TRUST_PROXY=1).")
+    var trustProxy = false
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration = ServerConfiguration()
+        configuration.host = host ?? environment["TASKINFA_HOST"] ?? configuration.host
+        configuration.port = try port ?? environment["TASKINFA_PORT"].map { try Self.integer($0, "TASKINFA_PORT") } ?? configuration.port
+        configuration.dataDirectory = dataDirectory ?? environment["TASKINFA_DATA_DIR"] ?? configuration.dataDirectory
+        configuration.databaseURL = databaseURL ?? environment["DATABASE_URL"] ?? environment["TASKINFA_DATABASE_URL"]
+        if let level = logLevel ?? environment["TASKINFA_LOG_LEVEL"] {
+            guard let parsed = Logger.Level(rawValue: level) else {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error")
+            }
+            configuration.logLevel = parsed
+        }
+        if let days = try sessionDays ?? environment["TASKINFA_SESSION_DAYS"].map({ try Self.integer($0, "TASKINFA_SESSION_DAYS") }) {
+            guard (1...365).contains(days) else { throw ValidationError("--session-days must be between 1 and 365") }
+            configuration.sessions.idleLifetime = Double(days) * 86_400
+        }
+        if let cost = try bcryptCost ?? environment["TASKINFA_BCRYPT_COST"].map({ UInt8(try Self.integer($0, "TASKINFA_BCRYPT_COST")) }) {
+            guard (4...16).contains(cost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16") }
+            configuration.bcryptCost = cost
+        }
+        configuration.secureCookies = secureCookies || environment["TASKINFA_SECURE_COOKIES"] == "1"
+        configuration.trustProxy = trustProxy || environment["TASKINFA_TRUST_PROXY"] == "1"
+
+        var logger = Logger(label: "taskinfa")
+        logger.logLevel = configuration.logLevel
+        let host = configuration.host
+        let app = try buildApplication(configuration: configuration, logger: logger) { port in
+            let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+            // Written straight to the file descriptor: scripts wait for this line, unbuffered.
+            FileHandle.standardOutput.write(Data("Taskinfa is running at http://\(shown):\(port)/\n".utf8))
+        }
+        try await app.runService()
+    }
+
+    static func integer(_ text: String, _ name: String) throws -> Int {
+        guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number") }
+        return value
+    }
+}
