@@ -40,12 +40,12 @@ public actor EventHub: Service {
 
     public func run() async throws {
         let commits = store.database.commits.stream()
-        await withTaskCancellationOrGracefulShutdownHandler {
+        // Iterating a stream ends when its task is cancelled: shutdown cancels this loop, then
+        // `close` ends every open event stream.
+        try? await cancelWhenGracefulShutdown {
             for await workspace in commits {
                 await self.refresh(workspace)
             }
-        } onCancelOrGracefulShutdown: {
-            Task { await self.close() }
         }
         close()
     }

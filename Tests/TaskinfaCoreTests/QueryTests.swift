@@ -1,0 +1,53 @@
+import Testing
+
+@testable import TaskinfaCore
+
+@Suite struct QueryTests {
+    @Test func searchTermsAreWordsOnly() throws {
+        let query = try SearchQuery(#"  Auth" OR tok*en:(x) ^NEAR "#)
+        #expect(query.terms == ["auth", "or", "tok", "en", "x", "near"])
+        #expect(query.fts5Expression == #""auth"* "or"* "tok"* "en"* "x"* "near"*"#)
+        #expect(query.tsQuery == "'auth':* & 'or':* & 'tok':* & 'en':* & 'x':* & 'near':*")
+    }
+
+    @Test func searchKeepsLettersOfEveryScript() throws {
+        #expect(try SearchQuery("Grüße 東京").terms == ["grüße", "東京"])
+    }
+
+    @Test(arguments: ["", "   ", "*** ::"])
+    func aQueryWithoutWordsIsRefused(_ text: String) {
+        #expect(throws: ValidationError.self) { try SearchQuery(text) }
+    }
+
+    @Test func cursorsRoundTrip() throws {
+        let cursor = PageCursor(sort: "position", direction: "asc", values: [.int(2), .string("a0"), .string("tsk_1")])
+        #expect(try PageCursor.decode(cursor.encoded()) == cursor)
+    }
+
+    @Test(arguments: ["garbage", "e30", String(repeating: "A", count: 3000)])
+    func foreignCursorsAreRefused(_ text: String) {
+        #expect(throws: ValidationError.self) { try PageCursor.decode(text) }
+    }
+
+    @Test func aCursorOfAnotherSortIsRefused() throws {
+        let cursor = PageCursor(sort: "title", direction: "asc", values: [.string("x"), .string("tsk_1")]).encoded()
+        #expect(throws: ValidationError(field: "cursor", message: "belongs to a different sort or order")) {
+            try TaskQuery(filter: TaskFilter(sort: .createdAt), limit: nil, cursor: cursor)
+        }
+    }
+
+    @Test func defaultSortIsBoardOrderOrRelevanceWhenSearching() throws {
+        #expect(try TaskQuery(filter: TaskFilter(), limit: nil, cursor: nil).sort == .position)
+        #expect(try TaskQuery(filter: TaskFilter(query: "x"), limit: nil, cursor: nil).sort == .relevance)
+    }
+
+    @Test func aQueryReportsEveryBadField() {
+        #expect(throws: ValidationError([
+            FieldError(field: "assignee", message: "must be a member's user id (usr_…) or a worker id (wrk_…)"),
+            FieldError(field: "sort", message: "relevance needs a search query (q)"),
+            FieldError(field: "limit", message: "must be between 1 and 200"),
+        ])) {
+            try TaskQuery(filter: TaskFilter(assignee: "bob", sort: .relevance), limit: 500, cursor: nil)
+        }
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import NIOFoundationCompat
+import TaskinfaCore
+import Testing
+
+@Suite struct EventTests {
+    @Test func sinceReturnsEventsAsJSONPages() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account)
+            try await api.task(account, project: project, title: "One")
+            let base = "/api/v1/workspaces/\(account.workspaceID)/events"
+            let page = try await api.call(.get, base + "?since=0&limit=2", as: account.credential)
+            #expect(page.status == .ok)
+            let events = page.json["events"]?.array ?? []
+            #expect(events.compactMap { $0["id"]?.int } == [1, 2])
+            #expect(events.compactMap { $0["type"]?.string } == ["workspace.created", "project.created"])
+            #expect(page.json["last_id"]?.int == 2)
+            let next = try await api.call(.get, base + "?since=2", as: account.credential)
+            #expect(next.json["events"]?[0]?["type"]?.string == "task.created")
+            #expect(next.json["events"]?[0]?["data"]?["task"]?["title"]?.string == "One")
+        }
+    }
+
+    @Test func activityFeedsTellWhatHappenedAndWho() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp("Ann")
+            let project = try await api.project(account, key: "AA")
+            try await api.task(account, project: project, title: "Tracked")
+            _ = try await api.call(.patch, "/api/v1/tasks/AA-1", json: ["priority": "high"], as: account.credential)
+            _ = try await api.call(.post, "/api/v1/tasks/AA-1/move", json: ["status": "review"], as: account.credential)
+            _ = try await api.call(.post, "/api/v1/tasks/AA-1/comments", json: ["body": "done?"], as: account.credential)
+            let feed = try await api.call(.get, "/api/v1/tasks/AA-1/activity", as: account.credential)
+            let events = feed.json["events"]?.array ?? []
+            #expect(events.compactMap { $0["type"]?.string } == ["comment.created", "task.moved", "task.updated", "task.created"])
+            #expect(events.allSatisfy { $0["actor"]?["name"]?.string == "Ann" })
+            #expect(events[2]["data"]?["changes"]?["priority"] == ["from": "medium", "to": "high"])
+            let taskID = events[0]["task_id"]!.string!
+            _ = try await api.call(.delete, "/api/v1/tasks/AA-1", as: account.credential)
+            let afterDelete = try await api.call(.get, "/api/v1/tasks/\(taskID)/activity?limit=1", as: account.credential)
+            #expect(afterDelete.json["events"]?[0]?["type"]?.string == "task.deleted")
+            #expect(afterDelete.json["next_cursor"]?.string != nil)
+
+            let workspace = try await api.call(
+                .get, "/api/v1/workspaces/\(account.workspaceID)/activity?limit=3", as: account.credential)
+            let cursor = try #require(workspace.json["next_cursor"]?.string)
+            let older = try await api.call(
+                .get, "/api/v1/workspaces/\(account.workspaceID)/activity?limit=50&cursor=\(cursor)", as: account.credential)
+            let ids = (workspace.json["events"]?.array ?? []) + (older.json["events"]?.array ?? [])
+            #expect(ids.compactMap { $0["id"]?.int } == Array((1...7).reversed()))
+        }
+    }
+
+    @Test func aStreamResumedWithLastEventIDMissesNothingAndRepeatsNothing() async throws {
+        try await TestApp.run(.live) { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "EE")
+            guard case .cookie(let cookie) = account.credential else { return }
+            let port = try #require(api.client.port)
+            let path = "/api/v1/workspaces/\(account.workspaceID)/events"
+            // 1 and 2 happened before we first connect; ask for everything from the start.
+            let first = try await SSEClient.collect(
+                port: port, path: path, cookie: cookie, lastEventID: 0, count: 4,
+                whileConnected: {
+                    try await api.task(account, project: project, title: "live 1")
+                    try await api.task(account, project: project, title: "live 2")
+                })
+            #expect(first.frames.map(\.id) == [1, 2, 3, 4])
+            #expect(first.frames.last?.event == "task.created")
+            // Disconnected: the board keeps changing.
+            for index in 0..<5 { try await api.task(account, project: project, title: "offline \(index)") }
+            let resumed = try await SSEClient.collect(
+                port: port, path: path, cookie: cookie, lastEventID: first.frames.last!.id, count: 7,
+                whileConnected: {
+                    _ = try await api.call(.post, "/api/v1/tasks/EE-1/move", json: ["status": "done"], as: account.credential)
+                    _ = try await api.call(.post, "/api/v1/tasks/EE-1/comments", json: ["body": "ok"], as: account.credential)
+                })
+            #expect(resumed.frames.map(\.id) == Array(5...11))
+            #expect(resumed.frames.suffix(2).map(\.event) == ["task.moved", "comment.created"])
+        }
+    }
+
+    @Test func aNewStreamStartsAtNowAndSendsKeepAlives() async throws {
+        try await TestApp.run(.live) { api in
+            let account = try await api.signUp()
+            guard case .cookie(let cookie) = account.credential else { return }
+            let port = try #require(api.client.port)
+            let project = try await api.project(account, key: "KK")
+            let result = try await SSEClient.collect(
+                port: port, path: "/api/v1/workspaces/\(account.workspaceID)/events", cookie: cookie, count: 1,
+                whileConnected: {
+                    try await Task.sleep(for: .milliseconds(1500))
+                    try await api.task(account, project: project, title: "after the wait")
+                })
+            #expect(result.frames.map(\.event) == ["task.created"])
+            #expect(result.frames[0].id == 3)
+            #expect(result.comments.contains("keep-alive"))
+        }
+    }
+}

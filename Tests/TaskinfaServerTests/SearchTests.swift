@@ -1,0 +1,68 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOFoundationCompat
+import TaskinfaCore
+import Testing
+
+@Suite struct SearchTests {
+    @Test func searchStaysCorrectThroughEditsMovesCommentsAndDeletes() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "SS")
+            let base = "/api/v1/workspaces/\(account.workspaceID)/tasks"
+            func search(_ q: String) async throws -> [String] {
+                let reply = try await api.call(.get, base + "?q=\(q)", as: account.credential)
+                #expect(reply.status == .ok, "\(reply.text)")
+                return reply.json["tasks"]?.array?.compactMap { $0["key"]?.string } ?? []
+            }
+            try await api.task(account, project: project, title: "Refresh the auth token", extra: ["description": "OAuth flow"])
+            try await api.task(account, project: project, title: "Dark mode", extra: ["labels": ["frontend"]])
+            #expect(try await search("auth") == ["SS-1"])
+            #expect(try await search("oau") == ["SS-1"])
+            #expect(try await search("front") == ["SS-2"])
+            #expect(try await search("refresh%20tok") == ["SS-1"])
+            #expect(try await search("refresh%20dark").isEmpty)
+
+            _ = try await api.call(.patch, "/api/v1/tasks/SS-1", json: ["title": "Rotate the session key"], as: account.credential)
+            #expect(try await search("refresh").isEmpty)
+            #expect(try await search("rotate") == ["SS-1"])
+
+            _ = try await api.call(.post, "/api/v1/tasks/SS-2/move", json: ["status": "done"], as: account.credential)
+            #expect(try await search("dark") == ["SS-2"])
+
+            _ = try await api.call(.post, "/api/v1/tasks/SS-2/comments", json: ["body": "needs contrast checking"], as: account.credential)
+            #expect(try await search("contrast") == ["SS-2"])
+
+            _ = try await api.call(.delete, "/api/v1/tasks/SS-2", as: account.credential)
+            #expect(try await search("contrast").isEmpty)
+            #expect(try await search("dark").isEmpty)
+        }
+    }
+
+    @Test func titleMatchesRankAboveDescriptionMatches() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "RR")
+            try await api.task(account, project: project, title: "Unrelated", extra: ["description": "mentions billing once"])
+            try await api.task(account, project: project, title: "Billing page")
+            let reply = try await api.call(.get, "/api/v1/workspaces/\(account.workspaceID)/tasks?q=billing", as: account.credential)
+            #expect(reply.json["tasks"]?.array?.compactMap { $0["key"]?.string } == ["RR-2", "RR-1"])
+            let sorted = try await api.call(
+                .get, "/api/v1/workspaces/\(account.workspaceID)/tasks?q=billing&sort=created_at", as: account.credential)
+            #expect(sorted.json["tasks"]?.array?.compactMap { $0["key"]?.string } == ["RR-1", "RR-2"])
+        }
+    }
+
+    @Test func searchOperatorsAreJustWords() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "QQ")
+            try await api.task(account, project: project, title: "Quote \"this\" NEAR that")
+            let reply = try await api.call(
+                .get, "/api/v1/workspaces/\(account.workspaceID)/tasks?q=%22this%22%20NEAR*%20(that", as: account.credential)
+            #expect(reply.status == .ok)
+            #expect(reply.json["tasks"]?.array?.count == 1)
+        }
+    }
+}

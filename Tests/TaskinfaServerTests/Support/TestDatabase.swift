@@ -1,0 +1,47 @@
+import Foundation
+import HTTPTypes
+import Logging
+import NIOCore
+import NIOFoundationCompat
+import NIOPosix
+import PostgresNIO
+import TaskinfaCore
+import Testing
+
+/// Where a test's server keeps its data: a fresh SQLite file by default, or — when
+/// `TASKINFA_TEST_POSTGRES=1` (CI runs the suite a second time under `pg_virtualenv`) — a fresh
+/// database on the PostgreSQL server named by the standard `PG*` variables.
+enum TestDatabase {
+    static var usesPostgres: Bool { ProcessInfo.processInfo.environment["TASKINFA_TEST_POSTGRES"] == "1" }
+
+    /// A database URL for one test (nil = SQLite in `dataDirectory`).
+    static func make() async throws -> String? {
+        guard usesPostgres else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        let host = environment["PGHOST"] ?? "localhost"
+        let port = Int(environment["PGPORT"] ?? "") ?? 5432
+        let user = environment["PGUSER"] ?? "postgres"
+        let password = environment["PGPASSWORD"]
+        let name = "taskinfa_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: environment["PGDATABASE"] ?? "postgres",
+            tls: .disable)
+        let connection = try await PostgresConnection.connect(
+            configuration: configuration, id: 1, logger: Logger(label: "test.postgres"))
+        do {
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: connection.logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
+        let credentials = user + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? "")
+        return "postgres://\(credentials)@\(host):\(port)/\(name)"
+    }
+
+    static func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+}
