@@ -73,7 +73,8 @@ final class PostgresBackend: DatabaseBackend {
                     }
                 }
             } catch {
-                if Task.isCancelled { return }
+                // Shutting down closes the connection under the listener: not worth a warning.
+                if Task.isCancelled || (error as? PSQLError)?.code == .clientClosedConnection { return }
                 logger.warning("LISTEN connection lost; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
                 try? await Task.sleep(for: .seconds(1))
             }
