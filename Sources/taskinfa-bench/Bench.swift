@@ -1,0 +1,75 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// `taskinfa-bench`: measures a real `taskinfa serve` process over HTTP on loopback and prints each
+/// figure beside the server's own HTTP ceiling (a plain 200 route, `/healthz`) measured in the
+/// same run with the same client, so the ratios hold whatever the machine.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "taskinfa-bench",
+        abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).")
+
+    @Option(help: "The taskinfa binary to run (default: next to this one).")
+    var binary: String?
+
+    @Option(help: "sqlite, postgres or both. PostgreSQL comes from --postgres-url or the PG* variables.")
+    var database: String = "sqlite"
+
+    @Option(help: "postgres://… of a server to create the benchmark database in (default: PG* environment).")
+    var postgresURL: String?
+
+    @Option(help: "Seconds per throughput phase.")
+    var seconds: Int = 10
+
+    @Option(help: "Concurrent HTTP clients in throughput phases.")
+    var clients: Int = 32
+
+    @Option(help: "Tasks in the workspace for the search phase.")
+    var searchTasks: Int = 100_000
+
+    @Option(help: "Also write the figures as JSON to this file.")
+    var json: String?
+
+    func run() async throws {
+        let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("taskinfa").path
+        var reports: [Report] = []
+        for kind in database == "both" ? ["sqlite", "postgres"] : [database] {
+            let url = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+            let scenario = Scenario(
+                binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks)
+            let report = try await scenario.run()
+            report.print()
+            reports.append(report)
+        }
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: reports.map(\.dictionary), options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(fileURLWithPath: json))
+        }
+    }
+}
+
+/// A fresh PostgreSQL database for one run, made with `psql` (the client of the server under test).
+enum PostgresDatabase {
+    static func create(base: String?) async throws -> String {
+        let environment = ProcessInfo.processInfo.environment
+        let host = environment["PGHOST"] ?? "localhost"
+        let port = environment["PGPORT"] ?? "5432"
+        let user = environment["PGUSER"] ?? "postgres"
+        let password = environment["PGPASSWORD"].map { ":" + $0 } ?? ""
+        let name = "taskinfa_bench_\(Int(Date().timeIntervalSince1970))"
+        let root = base ?? "postgres://\(user)\(password)@\(host):\(port)/postgres"
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        psql.arguments = ["psql", root, "-q", "-c", "CREATE DATABASE \(name)"]
+        try psql.run()
+        psql.waitUntilExit()
+        guard psql.terminationStatus == 0 else { throw BenchError.unexpected("could not create database \(name)") }
+        return root.replacingOccurrences(of: "/postgres", with: "/\(name)", options: .backwards)
+    }
+}

@@ -1,0 +1,222 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOPosix
+
+/// One benchmark run against one database: start-up, memory, the HTTP ceiling, creates, moves,
+/// board reads at 1k and 10k tasks, commit → stream latency, many open streams, search at 100k.
+struct Scenario: Sendable {
+    let binary: String
+    let databaseURL: String?
+    let name: String
+    let seconds: Int
+    let clients: Int
+    let searchTasks: Int
+
+    func run() async throws -> Report {
+        var report = Report(name: name)
+        // Start-up on an empty data folder: the median of five.
+        var startups = Samples()
+        for _ in 0..<(databaseURL == nil ? 5 : 1) {
+            let server = try ServerUnderTest(binary: binary, databaseURL: databaseURL)
+            startups.add(server.startup.milliseconds)
+            server.stop()
+        }
+        let server = try ServerUnderTest(binary: binary, databaseURL: databaseURL)
+        defer { server.stop() }
+        report.add("start-up, empty data folder (median)", startups.percentile(50), "ms", target: "< 500 ms")
+        try await Task.sleep(for: .seconds(1))
+        report.add("resident memory, idle", server.residentMegabytes, "MB", target: "< 60 MB")
+
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients + 256
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await measure(into: &report, server: server, http: http)
+            try await http.shutdown()
+        } catch {
+            try? await http.shutdown()
+            throw error
+        }
+        return report
+    }
+
+    private func measure(into report: inout Report, server: ServerUnderTest, http: HTTPClient) async throws {
+        var signedIn = Client(http: http, base: "http://127.0.0.1:\(server.port)")
+        let (workspace, project) = try await setUp(&signedIn)
+        let client = signedIn
+        let duration = Duration.seconds(seconds)
+
+        // The ceiling: the same server answering its simplest route.
+        let ceiling = try await client.load(clients: clients, duration: duration) { _, _ in
+            try await client.request(.GET, "/healthz").0 == 200
+        }
+        report.ceiling = ceiling.rate
+
+        // A 100-card To Do column, then creates into the backlog.
+        try await fill(client, workspace: workspace, project: project, count: 100, status: "todo")
+        let creates = try await client.load(clients: clients, duration: duration) { worker, iteration in
+            var generator = SystemRandomNumberGenerator()
+            return try await client.request(
+                .POST, "/api/v1/workspaces/\(workspace)/tasks",
+                json: ["project_id": project, "title": Workload.title(&generator) + " \(worker)-\(iteration)",
+                       "description": Workload.description(&generator)]
+            ).0 == 201
+        }
+        report.add("task creates (\(clients) clients)", creates.rate, "/s", ratio: true, target: ">= 25 % of ceiling")
+        report.add("task create latency p99", creates.latency.percentile(99), "ms")
+
+        try await topUp(client, workspace: workspace, project: project, to: 1_000)
+        let board1k = try await boardReads(client, workspace: workspace)
+        report.add("board column (100 cards), 1k tasks, p95", board1k.percentile(95), "ms", target: "< 10 ms")
+        try await topUp(client, workspace: workspace, project: project, to: 10_000)
+        let board10k = try await boardReads(client, workspace: workspace)
+        report.add("board column (100 cards), 10k tasks, p50", board10k.percentile(50), "ms")
+        report.add("board column (100 cards), 10k tasks, p95", board10k.percentile(95), "ms", target: "< 10 ms")
+
+        let todo = try await columnIDs(client, workspace: workspace)
+        let moves = try await client.load(clients: clients, duration: duration) { _, _ in
+            var generator = SystemRandomNumberGenerator()
+            let task = todo.randomElement(using: &generator)!
+            var anchor = todo.randomElement(using: &generator)!
+            while anchor == task { anchor = todo.randomElement(using: &generator)! }
+            return try await client.request(
+                .POST, "/api/v1/tasks/\(task)/move", json: ["status": "todo", "before_id": anchor]
+            ).0 == 200
+        }
+        report.add("moves within a column (\(clients) clients)", moves.rate, "/s", ratio: true)
+
+        let latency = try await eventLatency(client, http: http, workspace: workspace, project: project)
+        report.add("create → event stream client, p50", latency.percentile(50), "ms")
+        report.add("create → event stream client, p99", latency.percentile(99), "ms", target: "< 50 ms")
+
+        var streams: [EventProbe] = []
+        for _ in 0..<200 {
+            streams.append(
+                try await EventProbe(
+                    http: http, url: client.base + "/api/v1/workspaces/\(workspace)/events", bearer: client.bearer!))
+        }
+        try await Task.sleep(for: .seconds(1))
+        report.add("resident memory, 10k tasks, 200 open streams", server.residentMegabytes, "MB", target: "< 150 MB")
+        for stream in streams { stream.close() }
+
+        if searchTasks > 0 {
+            try await topUp(client, workspace: workspace, project: project, to: searchTasks)
+            var searches = Samples()
+            var generator = SystemRandomNumberGenerator()
+            for _ in 0..<300 {
+                let query = Workload.query(&generator).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
+                let started = ContinuousClock.now
+                let (status, _) = try await client.request(.GET, "/api/v1/workspaces/\(workspace)/tasks?q=\(query)&limit=50")
+                guard status == 200 else { throw BenchError.unexpected("search answered \(status)") }
+                searches.add((ContinuousClock.now - started).milliseconds)
+            }
+            report.add("search, \(searchTasks / 1000)k tasks, p50", searches.percentile(50), "ms")
+            report.add("search, \(searchTasks / 1000)k tasks, p95", searches.percentile(95), "ms", target: "< 20 ms")
+            report.add("resident memory after the search corpus", server.residentMegabytes, "MB")
+        }
+    }
+
+    /// An account, an API key and a project; the client then speaks with the key.
+    private func setUp(_ client: inout Client) async throws -> (workspace: String, project: String) {
+        let (_, signup) = try await client.request(
+            .POST, "/api/v1/auth/signup", json: ["email": "bench@example.com", "password": "Secret123"])
+        guard let workspace = ((signup as? [String: Any])?["workspace"] as? [String: Any])?["id"] as? String else {
+            throw BenchError.unexpected("signup failed")
+        }
+        // A key needs a signed-in user: log in by cookie through a raw request.
+        var login = HTTPClientRequest(url: client.base + "/api/v1/auth/login")
+        login.method = .POST
+        login.headers.add(name: "Content-Type", value: "application/json")
+        login.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"Secret123"}"#))
+        let response = try await client.http.execute(login, timeout: .seconds(10))
+        let cookie = response.headers["Set-Cookie"].first?.split(separator: ";").first.map(String.init) ?? ""
+        var keyRequest = HTTPClientRequest(url: client.base + "/api/v1/workspaces/\(workspace)/api-keys")
+        keyRequest.method = .POST
+        keyRequest.headers.add(name: "Content-Type", value: "application/json")
+        keyRequest.headers.add(name: "Cookie", value: cookie)
+        keyRequest.body = .bytes(ByteBuffer(string: #"{"name":"bench"}"#))
+        let keyResponse = try await client.http.execute(keyRequest, timeout: .seconds(10))
+        let keyBody = try await keyResponse.body.collect(upTo: 1 << 20)
+        guard let secret = (try JSONSerialization.jsonObject(with: Data(buffer: keyBody)) as? [String: Any])?["secret"] as? String
+        else { throw BenchError.unexpected("no API key") }
+        client.bearer = secret
+        let (_, project) = try await client.request(
+            .POST, "/api/v1/workspaces/\(workspace)/projects", json: ["name": "Bench", "key": "BEN"])
+        guard let projectID = (project as? [String: Any])?["id"] as? String else { throw BenchError.unexpected("no project") }
+        return (workspace, projectID)
+    }
+
+    private func count(_ client: Client, workspace: String) async throws -> Int {
+        // Task numbers are dense per project: the newest task's number is the count created.
+        let (_, page) = try await client.request(.GET, "/api/v1/workspaces/\(workspace)/tasks?sort=created_at&order=desc&limit=1")
+        return (((page as? [String: Any])?["tasks"] as? [[String: Any]])?.first?["number"] as? Int) ?? 0
+    }
+
+    private func fill(_ client: Client, workspace: String, project: String, count: Int, status: String) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<clients {
+                group.addTask {
+                    var generator = SystemRandomNumberGenerator()
+                    for index in stride(from: worker, to: count, by: clients) {
+                        let (code, _) = try await client.request(
+                            .POST, "/api/v1/workspaces/\(workspace)/tasks",
+                            json: ["project_id": project, "title": Workload.title(&generator) + " \(index)",
+                                   "description": Workload.description(&generator), "status": status])
+                        guard code == 201 else { throw BenchError.unexpected("create answered \(code)") }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private func topUp(_ client: Client, workspace: String, project: String, to total: Int) async throws {
+        let existing = try await count(client, workspace: workspace)
+        if existing < total {
+            try await fill(client, workspace: workspace, project: project, count: total - existing, status: "backlog")
+        }
+    }
+
+    private func boardReads(_ client: Client, workspace: String) async throws -> Samples {
+        var samples = Samples()
+        for _ in 0..<300 {
+            let started = ContinuousClock.now
+            let (status, _) = try await client.request(.GET, "/api/v1/workspaces/\(workspace)/tasks?status=todo&limit=100")
+            guard status == 200 else { throw BenchError.unexpected("list answered \(status)") }
+            samples.add((ContinuousClock.now - started).milliseconds)
+        }
+        return samples
+    }
+
+    private func columnIDs(_ client: Client, workspace: String) async throws -> [String] {
+        let (_, page) = try await client.request(.GET, "/api/v1/workspaces/\(workspace)/tasks?status=todo&limit=100")
+        return ((page as? [String: Any])?["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
+    }
+
+    /// From sending a create to the event arriving on an open stream (an upper bound of commit → client).
+    private func eventLatency(_ client: Client, http: HTTPClient, workspace: String, project: String) async throws -> Samples {
+        let probe = try await EventProbe(
+            http: http, url: client.base + "/api/v1/workspaces/\(workspace)/events", bearer: client.bearer!)
+        defer { probe.close() }
+        var samples = Samples()
+        for index in 0..<300 {
+            let title = "latency probe \(index)"
+            let sent = ContinuousClock.now
+            let (status, _) = try await client.request(
+                .POST, "/api/v1/workspaces/\(workspace)/tasks", json: ["project_id": project, "title": title])
+            guard status == 201 else { throw BenchError.unexpected("create answered \(status)") }
+            var arrival = probe.arrival(of: title)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while arrival == nil && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .microseconds(200))
+                arrival = probe.arrival(of: title)
+            }
+            guard let arrival else { throw BenchError.unexpected("the event for \(title) never arrived") }
+            samples.add((arrival - sent).milliseconds)
+        }
+        return samples
+    }
+}

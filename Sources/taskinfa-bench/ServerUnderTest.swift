@@ -1,0 +1,64 @@
+import Foundation
+
+/// A `taskinfa serve` process started for the benchmark, on a fresh data folder (or database).
+final class ServerUnderTest: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+    let startup: Duration
+    let dataDirectory: String
+
+    init(binary: String, databaseURL: String?) throws {
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-bench-\(UUID().uuidString)").path
+        process.executableURL = URL(fileURLWithPath: binary)
+        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "error"]
+        if let databaseURL { arguments += ["--database-url", databaseURL] }
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        let clock = ContinuousClock()
+        let started = clock.now
+        try process.run()
+        var seen = ""
+        while true {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { throw BenchError.serverDidNotStart(seen) }
+            seen += String(decoding: data, as: UTF8.self)
+            if let range = seen.range(of: #"127\.0\.0\.1:(\d+)/"#, options: .regularExpression) {
+                port = Int(seen[range].dropFirst("127.0.0.1:".count).dropLast())!
+                startup = clock.now - started
+                return
+            }
+        }
+    }
+
+    /// Resident memory of the server process, from /proc (Linux).
+    var residentMegabytes: Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return .nan }
+        return kilobytes / 1024
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+enum BenchError: Error, CustomStringConvertible {
+    case serverDidNotStart(String)
+    case unexpected(String)
+
+    var description: String {
+        switch self {
+        case .serverDidNotStart(let output): "the server did not start: \(output)"
+        case .unexpected(let message): message
+        }
+    }
+}
