@@ -27,4 +27,7 @@ public struct Store: Sendable {
     public var comments: CommentRepository { CommentRepository(store: self) }
     public var events: EventRepository { EventRepository(store: self) }
     public var savedFilters: SavedFilterRepository { SavedFilterRepository(store: self) }
+    public var workers: WorkerRepository { WorkerRepository(store: self) }
+    public var executions: ExecutionRepository { ExecutionRepository(store: self) }
+    public var dependencies: DependencyRepository { DependencyRepository(store: self) }
 }

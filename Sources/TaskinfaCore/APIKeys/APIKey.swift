@@ -13,10 +13,12 @@ public struct APIKey: Equatable, Sendable {
     public var expiresAt: Date?
     public var lastUsedAt: Date?
     public var revokedAt: Date?
+    /// Set for a bot worker's own key: the key acts as that worker.
+    public var workerID: String?
 
     public init(
         id: String, workspaceID: String, userID: String, name: String, preview: String, role: Role,
-        createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?
+        createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?, workerID: String? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -28,6 +30,7 @@ public struct APIKey: Equatable, Sendable {
         self.expiresAt = expiresAt
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt
+        self.workerID = workerID
     }
 
     public func isUsable(at now: Date) -> Bool {

@@ -17,6 +17,14 @@ public enum EventType: String, Codable, CaseIterable, Sendable {
     case apiKeyCreated = "api_key.created"
     case apiKeyUpdated = "api_key.updated"
     case apiKeyRevoked = "api_key.revoked"
+    case workerCreated = "worker.created"
+    case workerUpdated = "worker.updated"
+    case workerDeleted = "worker.deleted"
+    case executionStarted = "execution.started"
+    case executionUpdated = "execution.updated"
+    case executionFinished = "execution.finished"
+    case dependencyAdded = "dependency.added"
+    case dependencyRemoved = "dependency.removed"
 }
 
 /// An event about to be appended: its payload is already JSON.

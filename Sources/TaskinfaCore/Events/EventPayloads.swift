@@ -59,6 +59,45 @@ public enum EventPayload {
         }
     }
 
+    public struct WorkerSnapshot: Codable, Sendable {
+        public var worker: Worker
+
+        public init(worker: Worker) { self.worker = worker }
+    }
+
+    public struct ExecutionSnapshot: Codable, Sendable {
+        public var execution: Execution
+        public var taskKey: String
+
+        public init(execution: Execution, taskKey: String) {
+            self.execution = execution
+            self.taskKey = taskKey
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case execution
+            case taskKey = "task_key"
+        }
+    }
+
+    public struct DependencySnapshot: Codable, Sendable {
+        public var taskID: String
+        public var dependsOnTaskID: String
+        public var kind: DependencyKind
+
+        public init(taskID: String, dependsOnTaskID: String, kind: DependencyKind) {
+            self.taskID = taskID
+            self.dependsOnTaskID = dependsOnTaskID
+            self.kind = kind
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case kind
+            case taskID = "task_id"
+            case dependsOnTaskID = "depends_on_task_id"
+        }
+    }
+
     public struct APIKeySnapshot: Codable, Sendable {
         public var id: String
         public var name: String

@@ -17,6 +17,11 @@ extension TaskItem {
         compare("project_id", \.projectID)
         compare("parent_id", \.parentID)
         compare("position", \.position)
+        compare("claimed_by", \.agent.claimedBy)
+        compare("flagged_at", \.agent.flaggedAt)
+        compare("failed_attempts", \.agent.failedAttempts)
+        compare("branch", \.agent.branch)
+        compare("commit", \.agent.commit)
         return changes
     }
 }

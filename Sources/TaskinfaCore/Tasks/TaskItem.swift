@@ -26,6 +26,8 @@ public struct TaskItem: Codable, Equatable, Sendable {
     public var updatedAt: Date
     public var startedAt: Date?
     public var completedAt: Date?
+    /// The agent side (read-only through the API): the worker holding the claim and its execution.
+    public var agent = AgentState()
 
     public init(
         id: String, workspaceID: String, projectID: String, number: Int, key: String, title: String,
@@ -67,6 +69,7 @@ public struct TaskItem: Codable, Equatable, Sendable {
         case updatedAt = "updated_at"
         case startedAt = "started_at"
         case completedAt = "completed_at"
+        case agent
     }
 
     public var lifecycle: TaskLifecycle {
@@ -79,4 +82,42 @@ public struct TaskItem: Codable, Equatable, Sendable {
 
     /// The ETag of this version (RFC 9110 §8.8.3, strong).
     public var etag: String { "\"\(version)\"" }
+}
+
+/// A task's state on the agent side: who works on it now, how earlier attempts went, where the work is.
+public struct AgentState: Codable, Equatable, Sendable {
+    public var claimedBy: String?
+    public var executionID: String?
+    public var failedAttempts: Int
+    /// Out of the queue until a person looks at it (retries used up, agent blocked, cancelled).
+    public var flaggedAt: Date?
+    public var flagReason: String?
+    public var branch: String?
+    public var commit: String?
+    /// A person asked the agent something that has no answer yet.
+    public var awaitingReplySince: Date?
+
+    public init(
+        claimedBy: String? = nil, executionID: String? = nil, failedAttempts: Int = 0, flaggedAt: Date? = nil,
+        flagReason: String? = nil, branch: String? = nil, commit: String? = nil, awaitingReplySince: Date? = nil
+    ) {
+        self.claimedBy = claimedBy
+        self.executionID = executionID
+        self.failedAttempts = failedAttempts
+        self.flaggedAt = flaggedAt
+        self.flagReason = flagReason
+        self.branch = branch
+        self.commit = commit
+        self.awaitingReplySince = awaitingReplySince
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case branch, commit
+        case claimedBy = "claimed_by"
+        case executionID = "execution_id"
+        case failedAttempts = "failed_attempts"
+        case flaggedAt = "flagged_at"
+        case flagReason = "flag_reason"
+        case awaitingReplySince = "awaiting_reply_since"
+    }
 }

@@ -91,13 +91,15 @@ public struct TaskChanges: Equatable, Sendable {
     public var dueDate: CalendarDate??
     public var projectID: String?
     public var parentID: String??
+    /// `true` keeps the task out of the agents' queue; `false` puts it back.
+    public var flagged: Bool?
 
     public init() {}
 
     public init(
         title: String? = nil, description: String?? = nil, status: TaskStatus? = nil, priority: TaskPriority? = nil,
         labels: [String]? = nil, assigneeID: String?? = nil, dueDate: CalendarDate?? = nil, projectID: String? = nil,
-        parentID: String?? = nil
+        parentID: String?? = nil, flagged: Bool? = nil
     ) throws {
         var validator = Validator()
         if let title { self.title = validator.check { try TaskRules.title(title) } }
@@ -117,11 +119,12 @@ public struct TaskChanges: Equatable, Sendable {
         self.dueDate = dueDate
         self.projectID = projectID
         self.parentID = parentID
+        self.flagged = flagged
         try validator.throwIfInvalid()
     }
 
     public var isEmpty: Bool {
         title == nil && description == nil && status == nil && priority == nil && labels == nil
-            && assigneeID == nil && dueDate == nil && projectID == nil && parentID == nil
+            && assigneeID == nil && dueDate == nil && projectID == nil && parentID == nil && flagged == nil
     }
 }

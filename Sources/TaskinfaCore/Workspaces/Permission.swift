@@ -13,6 +13,9 @@ public enum Action: String, Sendable, CaseIterable {
     case createAPIKey
     case manageAnyAPIKey
     case manageOwnSavedFilters
+    case manageWorkers
+    /// Stop a running agent (any member may: it's the "stop" button on the card).
+    case cancelExecution
 }
 
 public enum Permission {
@@ -20,8 +23,8 @@ public enum Permission {
     public static func minimumRole(for action: Action) -> Role {
         switch action {
         case .readWorkspace, .comment, .createAPIKey, .manageOwnSavedFilters: .viewer
-        case .createTask, .updateTask, .deleteOwnTask: .member
-        case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey: .admin
+        case .createTask, .updateTask, .deleteOwnTask, .cancelExecution: .member
+        case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .manageWorkers: .admin
         case .deleteWorkspace: .owner
         }
     }

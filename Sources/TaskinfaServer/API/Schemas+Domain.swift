@@ -67,7 +67,69 @@ extension Components.Schemas.Task {
             priority: .init(task.priority), labels: task.labels, assigneeId: task.assigneeID,
             dueDate: task.dueDate?.description, parentId: task.parentID, position: task.position,
             version: task.version, createdBy: task.createdBy, createdAt: task.createdAt, updatedAt: task.updatedAt,
-            startedAt: task.startedAt, completedAt: task.completedAt)
+            startedAt: task.startedAt, completedAt: task.completedAt, agent: .init(task.agent))
+    }
+}
+
+extension Components.Schemas.AgentState {
+    init(_ state: AgentState) {
+        self.init(
+            claimedBy: state.claimedBy, executionId: state.executionID, failedAttempts: state.failedAttempts,
+            flaggedAt: state.flaggedAt, flagReason: state.flagReason, branch: state.branch, commit: state.commit,
+            awaitingReplySince: state.awaitingReplySince)
+    }
+}
+
+extension Components.Schemas.WorkerConfiguration {
+    init(_ configuration: WorkerConfiguration) {
+        self.init(
+            executor: .init(rawValue: configuration.executor.rawValue)!, agentCommand: configuration.agentCommand,
+            model: configuration.model, maxLoops: configuration.maxLoops, noProgressLimit: configuration.noProgressLimit,
+            errorLimit: configuration.errorLimit, loopTimeoutSeconds: configuration.loopTimeoutSeconds,
+            taskTimeoutSeconds: configuration.taskTimeoutSeconds, retryLimit: configuration.retryLimit,
+            allowedProjectIds: configuration.allowedProjectIDs, sandbox: .init(rawValue: configuration.sandbox.rawValue)!)
+    }
+
+    /// The given fields over `base` (a PATCH changes only what it names).
+    func merged(over base: WorkerConfiguration) -> WorkerConfiguration {
+        var result = base
+        if let executor { result.executor = ExecutorKind(rawValue: executor.rawValue)! }
+        if let agentCommand { result.agentCommand = agentCommand }
+        if let model { result.model = model }
+        if let maxLoops { result.maxLoops = maxLoops }
+        if let noProgressLimit { result.noProgressLimit = noProgressLimit }
+        if let errorLimit { result.errorLimit = errorLimit }
+        if let loopTimeoutSeconds { result.loopTimeoutSeconds = loopTimeoutSeconds }
+        if let taskTimeoutSeconds { result.taskTimeoutSeconds = taskTimeoutSeconds }
+        if let retryLimit { result.retryLimit = retryLimit }
+        if let allowedProjectIds { result.allowedProjectIDs = allowedProjectIds }
+        if let sandbox { result.sandbox = SandboxMode(rawValue: sandbox.rawValue)! }
+        return result
+    }
+}
+
+extension Components.Schemas.Worker {
+    init(_ worker: Worker, now: Date, offlineAfter: TimeInterval) {
+        self.init(
+            id: worker.id, workspaceId: worker.workspaceID, name: worker.name, specializations: worker.specializations,
+            configuration: .init(worker.configuration),
+            status: .init(rawValue: worker.status(at: now, offlineAfter: offlineAfter).rawValue)!,
+            currentTaskId: worker.currentTaskID, currentLoop: worker.currentLoop, lastHeartbeatAt: worker.lastHeartbeatAt,
+            tasksSucceeded: worker.tasksSucceeded, tasksFailed: worker.tasksFailed, createdAt: worker.createdAt,
+            updatedAt: worker.updatedAt)
+    }
+}
+
+extension Components.Schemas.Execution {
+    init(_ execution: Execution) {
+        self.init(
+            id: execution.id, taskId: execution.taskID, workerId: execution.workerID, kind: .init(rawValue: execution.kind.rawValue)!,
+            status: .init(rawValue: execution.status.rawValue)!, attempt: execution.attempt,
+            leaseExpiresAt: execution.leaseExpiresAt, startedAt: execution.startedAt, finishedAt: execution.finishedAt,
+            loops: execution.loops, errors: execution.errors, filesChanged: execution.filesChanged,
+            inputTokens: execution.inputTokens, outputTokens: execution.outputTokens, costUsd: execution.costUSD,
+            branch: execution.branch, commit: execution.commit, summary: execution.summary, reason: execution.reason,
+            cancelRequestedAt: execution.cancelRequestedAt, completionRequestedAt: execution.completionRequestedAt)
     }
 }
 

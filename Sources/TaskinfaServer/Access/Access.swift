@@ -30,9 +30,11 @@ struct Access: Sendable {
                 throw NotFoundError("workspace", id: workspaceID)
             }
             return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
-        case .apiKey(let key, let user, let role):
+        case .apiKey(let key, let user, let role, _):
             guard key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
-            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
+            return WorkspaceScope(
+                workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id, workerID: key.workerID,
+                claimToken: RequestInfo.current.claimToken)
         }
     }
 
@@ -40,7 +42,7 @@ struct Access: Sendable {
     func workspaceIDs() async throws -> [String] {
         switch try Self.caller() {
         case .user(let user, _): try await store.workspaces.memberships(userID: user.id).map(\.workspace.id)
-        case .apiKey(let key, _, _): [key.workspaceID]
+        case .apiKey(let key, _, _, _): [key.workspaceID]
         }
     }
 
@@ -68,6 +70,19 @@ struct Access: Sendable {
 
     func apiKey(_ keyID: String) async throws -> WorkspaceScope {
         try await owned(by: store.apiKeys.workspaceOf(keyID: keyID), resource: "api_key", id: keyID)
+    }
+
+    func worker(_ workerID: String) async throws -> WorkspaceScope {
+        try await owned(by: store.workers.workspaceOf(workerID: workerID), resource: "worker", id: workerID)
+    }
+
+    /// The worker itself (its own key) acting on its own record: heartbeats and claims.
+    func workerSelf(_ workerID: String) async throws -> WorkspaceScope {
+        let scope = try await worker(workerID)
+        guard scope.workerID == workerID else {
+            throw AccessError.refused("only the worker's own key can do this")
+        }
+        return scope
     }
 
     func savedFilter(_ filterID: String) async throws -> WorkspaceScope {

@@ -67,11 +67,15 @@ extension APIImplementation {
                         .init(
                             user: .init(user),
                             workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
-        case .apiKey(let key, let user, let role):
+        case .apiKey(let key, let user, let role, _):
             let scope = try await access.workspace(key.workspaceID)
             let workspace = try await store.workspaces.get(scope)
             return .ok(
-                .init(body: .json(.init(user: .init(user), workspaces: [.init(workspace, role: role)], apiKey: .init(key)))))
+                .init(
+                    body: .json(
+                        .init(
+                            user: .init(user), workspaces: [.init(workspace, role: role)], apiKey: .init(key),
+                            workerId: key.workerID))))
         }
     }
 

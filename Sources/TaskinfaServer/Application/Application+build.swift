@@ -40,7 +40,10 @@ public func buildApplication(
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "taskinfa"),
-        services: [database, hub],
+        services: [
+            database, hub,
+            LeaseReaper(store: store, interval: configuration.leaseReaperInterval, logger: logger),
+        ],
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {

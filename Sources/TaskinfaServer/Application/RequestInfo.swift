@@ -12,6 +12,10 @@ struct RequestInfo: Sendable {
     /// Dotted paths of JSON body members that were explicitly `null` (`description`,
     /// `changes.assignee_id`): in a PATCH they clear a field, while absent members leave it alone.
     var explicitNulls: Set<String> = []
+    /// A worker's claim token (`X-Taskinfa-Claim`), which fences its writes to the task it holds.
+    var claimToken: String?
+    /// The host (and port) the request was addressed to, for URLs the server hands out.
+    var authority: String?
 
     /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
     /// it as a header parameter, so the auth middleware writes it).

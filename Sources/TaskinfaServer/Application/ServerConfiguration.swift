@@ -24,6 +24,13 @@ public struct ServerConfiguration: Sendable {
     /// How often an idle event stream sends a keep-alive comment.
     public var keepAliveInterval: Duration = .seconds(15)
     public var logLevel: Logger.Level = .info
+    /// Claim leases, heartbeat interval and when a silent worker counts as offline.
+    public var leases = LeasePolicy()
+    /// How often expired leases are looked for.
+    public var leaseReaperInterval: Duration = .seconds(2)
+    /// The URL workers and browsers reach this server at (for the commands it hands out);
+    /// nil = derived from the request.
+    public var publicURL: String?
     public var clock: Clock = .live
     public var random: SecureRandom = .live
 

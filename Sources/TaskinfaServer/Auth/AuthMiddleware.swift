@@ -21,6 +21,7 @@ struct AuthMiddleware: RouterMiddleware {
         info.ipAddress = clientAddress(request, context: context)
         info.userAgent = request.headers[.userAgent]
         info.isSecure = isSecure(request)
+        info.authority = request.head.authority
         var renewedCookie: String?
         let jar = CookieJar()
         info.cookieJar = jar
@@ -34,7 +35,8 @@ struct AuthMiddleware: RouterMiddleware {
                 let found = try await store.apiKeys.authenticate(tokenHash: TokenHash.of(token))
             else { throw AccessError.unauthenticated("the API key is unknown, revoked or expired") }
             try await store.apiKeys.touch(found.key)
-            info.caller = .apiKey(found.key, user: found.user, role: found.role)
+            info.caller = .apiKey(found.key, user: found.user, role: found.role, workerName: found.workerName)
+            info.claimToken = request.headers[HTTPField.Name("X-Taskinfa-Claim")!]
         } else if let token = SessionCookie.token(from: request.headers),
             let (session, user) = try await store.accounts.session(tokenHash: TokenHash.of(token))
         {

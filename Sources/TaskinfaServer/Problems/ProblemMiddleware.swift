@@ -168,6 +168,8 @@ extension Action {
         case .createAPIKey: "create API keys"
         case .manageAnyAPIKey: "manage other people's API keys"
         case .manageOwnSavedFilters: "save filters"
+        case .manageWorkers: "manage workers"
+        case .cancelExecution: "stop agents"
         }
     }
 }

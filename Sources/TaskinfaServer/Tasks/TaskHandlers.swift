@@ -105,7 +105,7 @@ extension APIImplementation {
                 title: body.title, description: patch(body.description, nullPrefix + "description"),
                 status: body.status?.domain, priority: body.priority?.domain, labels: body.labels,
                 assigneeID: patch(body.assigneeId, nullPrefix + "assignee_id"), dueDate: dueDate,
-                projectID: body.projectId, parentID: patch(body.parentId, nullPrefix + "parent_id"))
+                projectID: body.projectId, parentID: patch(body.parentId, nullPrefix + "parent_id"), flagged: body.flagged)
         }
         if body.title == nil && RequestInfo.current.isNull(nullPrefix + "title") {
             validator.fail("title", "must not be null")

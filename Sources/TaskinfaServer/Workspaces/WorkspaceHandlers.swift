@@ -9,7 +9,7 @@ extension APIImplementation {
         case .user(let user, _):
             let memberships = try await store.workspaces.memberships(userID: user.id)
             return .ok(.init(body: .json(.init(workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
-        case .apiKey(let key, _, let role):
+        case .apiKey(let key, _, let role, _):
             let workspace = try await store.workspaces.get(try await access.workspace(key.workspaceID))
             return .ok(.init(body: .json(.init(workspaces: [.init(workspace, role: role)]))))
         }

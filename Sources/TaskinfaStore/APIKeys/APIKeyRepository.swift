@@ -39,7 +39,7 @@ public struct APIKeyRepository: Sendable {
         let everyone = Permission.allows(scope.role, .manageAnyAPIKey)
         return try await store.database.read { sql in
             var query = SQLQueryString(
-                "SELECT * FROM api_keys WHERE workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL")
+                "SELECT * FROM api_keys WHERE workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL AND worker_id IS NULL")
             if !everyone { query = query + SQLQueryString(" AND user_id = \(bind: scope.userID)") }
             query = query + " ORDER BY created_at DESC, id"
             return try await sql.raw(query).all().map(Self.key(from:))
@@ -97,15 +97,16 @@ public struct APIKeyRepository: Sendable {
 
     /// The usable key with this secret hash, the user behind it, and the role it acts with: the
     /// lower of the key's role and its creator's current role (a creator who left disables the key).
-    public func authenticate(tokenHash: String) async throws -> (key: APIKey, user: User, role: Role)? {
+    public func authenticate(tokenHash: String) async throws -> (key: APIKey, user: User, role: Role, workerName: String?)? {
         let now = store.now()
         return try await store.database.read { sql in
             guard
                 let row = try await sql.raw(
                     """
                     SELECT k.*, m.role AS member_role, u.email, u.name AS user_name, u.created_at AS user_created_at,
-                           u.last_login_at
+                           u.last_login_at, w.name AS worker_name
                     FROM api_keys k
+                    LEFT JOIN workers w ON w.id = k.worker_id
                     JOIN workspace_members m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id AND m.status = 'active'
                     JOIN users u ON u.id = k.user_id AND u.disabled_at IS NULL
                     WHERE k.token_hash = \(bind: tokenHash) AND k.revoked_at IS NULL
@@ -118,7 +119,7 @@ public struct APIKeyRepository: Sendable {
                 id: key.userID, email: try row.string("email"), name: try row.string("user_name"),
                 createdAt: try row.date("user_created_at"), lastLoginAt: try row.optionalDate("last_login_at"))
             let memberRole = try Role.parse(row.string("member_role"))
-            return (key, user, min(key.role, memberRole))
+            return (key, user, min(key.role, memberRole), try row.optionalString("worker_name"))
         }
     }
 
@@ -136,6 +137,7 @@ public struct APIKeyRepository: Sendable {
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), userID: try row.string("user_id"),
             name: try row.string("name"), preview: try row.string("preview"), role: try Role.parse(row.string("role")),
             createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"),
-            lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"))
+            lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"),
+            workerID: try row.optionalString("worker_id"))
     }
 }

@@ -15,25 +15,41 @@ public struct CommentRepository: Sendable {
         let id = store.random.id(.comment)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            try await Claims.checkFence(task, scope: scope, on: sql)
             let comment = Comment(
                 id: id, workspaceID: scope.workspaceID, taskID: task.id, author: scope.actor, kind: kind, body: body,
                 loopNumber: loopNumber, createdAt: now)
-            try await sql.raw(
-                """
-                INSERT INTO comments (id, workspace_id, task_id, author_type, author_id, author_name, type, body,
-                                      loop_number, created_at)
-                VALUES (\(bind: id), \(bind: scope.workspaceID), \(bind: task.id), \(bind: scope.actor.type.rawValue),
-                        \(bind: scope.actor.id), \(bind: scope.actor.name), \(bind: kind.rawValue), \(bind: body),
-                        \(bind: loopNumber), \(bind: now.milliseconds))
-                """
-            ).run()
-            try await EventLog.append(
-                EventDraft(
-                    type: .commentCreated, taskID: task.id, actor: scope.actor,
-                    payload: EventPayload.CommentAdded(comment: comment, taskKey: task.key)),
-                workspace: scope.workspaceID, on: sql, at: now)
+            try await Self.insert(comment, taskKey: task.key, on: sql)
+            // A person's question to the agent waits for a worker to answer it (see `claim`).
+            if kind == .humanMessage && !scope.isWorker {
+                try await sql.raw(
+                    """
+                    UPDATE tasks SET awaiting_reply_since = COALESCE(awaiting_reply_since, \(bind: now.milliseconds))
+                    WHERE id = \(bind: task.id)
+                    """
+                ).run()
+            }
             return comment
         }
+    }
+
+    /// Writes a comment and its event (also used for the comments the server writes itself).
+    static func insert(_ comment: Comment, taskKey: String, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO comments (id, workspace_id, task_id, author_type, author_id, author_name, type, body,
+                                  loop_number, created_at)
+            VALUES (\(bind: comment.id), \(bind: comment.workspaceID), \(bind: comment.taskID),
+                    \(bind: comment.author.type.rawValue), \(bind: comment.author.id), \(bind: comment.author.name),
+                    \(bind: comment.kind.rawValue), \(bind: comment.body), \(bind: comment.loopNumber),
+                    \(bind: comment.createdAt.milliseconds))
+            """
+        ).run()
+        try await EventLog.append(
+            EventDraft(
+                type: .commentCreated, taskID: comment.taskID, actor: comment.author,
+                payload: EventPayload.CommentAdded(comment: comment, taskKey: taskKey)),
+            workspace: comment.workspaceID, on: sql, at: comment.createdAt)
     }
 
     /// A task's comments, oldest first, paged by (created_at, id).

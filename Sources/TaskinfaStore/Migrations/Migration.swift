@@ -17,6 +17,7 @@ struct Migration: Sendable {
 extension Migration {
     /// Every step, oldest first.
     static let all: [Migration] = [
-        .m001Foundation
+        .m001Foundation,
+        .m002Workers,
     ]
 }

@@ -46,6 +46,7 @@ extension TaskRepository {
             for task in tasks {
                 switch operation {
                 case .update(let changes):
+                    try await Claims.checkFence(task, scope: scope, on: sql)
                     do {
                         let updated = try await Self.apply(changes, to: task, scope: scope, at: now, on: sql)
                         result.tasks.append(
@@ -54,10 +55,10 @@ extension TaskRepository {
                         throw error.nested(under: "changes")
                     }
                 case .move(let status):
+                    try await Claims.checkFence(task, scope: scope, on: sql)
                     var moved = task
-                    moved.status = status
-                    moved.position = try await Self.position(for: .bottom, in: status, moving: task.id, scope: scope, on: sql)
-                    moved.lifecycle = moved.lifecycle.entering(status, at: now)
+                    let position = try await Self.position(for: .bottom, in: status, moving: task.id, scope: scope, on: sql)
+                    try await Claims.place(&moved, in: status, at: position, scope: scope, now: now, on: sql)
                     result.tasks.append(
                         try await Self.commit(moved, replacing: task, type: .taskMoved, scope: scope, at: now, on: sql))
                 case .delete:

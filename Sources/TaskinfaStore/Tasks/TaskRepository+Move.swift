@@ -15,11 +15,10 @@ extension TaskRepository {
             let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
             let old = try await TaskRow.load(id, scope: scope, on: sql)
             try Self.checkVersion(old, expectedVersion)
+            try await Claims.checkFence(old, scope: scope, on: sql)
             var task = old
-            task.status = status
-            task.position = try await Self.position(
-                for: placement, in: status, moving: old.id, scope: scope, on: sql)
-            task.lifecycle = task.lifecycle.entering(status, at: now)
+            let position = try await Self.position(for: placement, in: status, moving: old.id, scope: scope, on: sql)
+            try await Claims.place(&task, in: status, at: position, scope: scope, now: now, on: sql)
             return try await Self.commit(task, replacing: old, type: .taskMoved, scope: scope, at: now, on: sql)
         }
     }

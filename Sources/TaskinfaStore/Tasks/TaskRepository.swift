@@ -98,6 +98,7 @@ public struct TaskRepository: Sendable {
             let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
             let old = try await TaskRow.load(id, scope: scope, on: sql)
             try Self.checkVersion(old, expectedVersion)
+            try await Claims.checkFence(old, scope: scope, on: sql)
             let updated = try await Self.apply(changes, to: old, scope: scope, at: now, on: sql)
             return try await Self.commit(updated, replacing: old, type: .taskUpdated, scope: scope, at: now, on: sql)
         }
@@ -124,6 +125,7 @@ public struct TaskRepository: Sendable {
     }
 
     static func checkMayDelete(_ task: TaskItem, scope: WorkspaceScope) throws {
+        if scope.isWorker { throw AccessError.refused("agents don't delete tasks") }
         if task.createdBy == scope.actor.id || task.createdBy == scope.userID {
             try scope.require(.deleteOwnTask)
         } else {
@@ -163,10 +165,13 @@ public struct TaskRepository: Sendable {
             task.key = TaskKey(projectKey: try project.string("key"), number: task.number).description
         }
         if let status = changes.status, status != old.status {
-            task.status = status
             let last = try await TaskRow.lastPosition(in: status, workspace: scope.workspaceID, excluding: old.id, on: sql)
-            task.position = try Rank.between(last, nil)
-            task.lifecycle = task.lifecycle.entering(status, at: now)
+            try await Claims.place(&task, in: status, at: try Rank.between(last, nil), scope: scope, now: now, on: sql)
+        }
+        if let flagged = changes.flagged {
+            if scope.isWorker { throw AccessError.refused("agents don't flag tasks; report blocked instead") }
+            task.agent.flaggedAt = flagged ? (task.agent.flaggedAt ?? now) : nil
+            task.agent.flagReason = flagged ? (task.agent.flagReason ?? "held by \(scope.actor.name)") : nil
         }
         return task
     }

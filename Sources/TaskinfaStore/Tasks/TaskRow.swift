@@ -8,7 +8,8 @@ enum TaskRow {
     static let columns: SQLQueryString = """
         t.id, t.workspace_id, t.project_id, t.number, t.title, t.description, t.status, t.priority, t.labels,
         t.assignee_id, t.due_date, t.parent_id, t.position, t.version, t.created_by, t.created_at, t.updated_at,
-        t.started_at, t.completed_at, p.key AS project_key
+        t.started_at, t.completed_at, t.claimed_by, t.execution_id, t.failed_attempts, t.flagged_at, t.flag_reason,
+        t.branch_name, t.commit_sha, t.awaiting_reply_since, p.key AS project_key
         """
 
     /// `FROM tasks t JOIN projects p …`: every task read joins its project for the key.
@@ -19,7 +20,7 @@ enum TaskRow {
         let labels = (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? []
         let number = try row.int("number")
         let projectKey = try row.string("project_key")
-        return TaskItem(
+        var task = TaskItem(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), projectID: try row.string("project_id"),
             number: number, key: TaskKey(projectKey: projectKey, number: number).description,
             title: try row.string("title"), description: try row.optionalString("description"),
@@ -30,6 +31,12 @@ enum TaskRow {
             version: try row.int("version"), createdBy: try row.string("created_by"),
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             startedAt: try row.optionalDate("started_at"), completedAt: try row.optionalDate("completed_at"))
+        task.agent = AgentState(
+            claimedBy: try row.optionalString("claimed_by"), executionID: try row.optionalString("execution_id"),
+            failedAttempts: try row.int("failed_attempts"), flaggedAt: try row.optionalDate("flagged_at"),
+            flagReason: try row.optionalString("flag_reason"), branch: try row.optionalString("branch_name"),
+            commit: try row.optionalString("commit_sha"), awaitingReplySince: try row.optionalDate("awaiting_reply_since"))
+        return task
     }
 
     static func labelsJSON(_ labels: [String]) -> String {
@@ -74,7 +81,11 @@ enum TaskRow {
                 assignee_id = \(bind: task.assigneeID), due_date = \(bind: task.dueDate?.description),
                 parent_id = \(bind: task.parentID), position = \(bind: task.position), version = \(bind: task.version),
                 updated_at = \(bind: task.updatedAt.milliseconds), started_at = \(bind: task.startedAt.milliseconds),
-                completed_at = \(bind: task.completedAt.milliseconds)
+                completed_at = \(bind: task.completedAt.milliseconds), claimed_by = \(bind: task.agent.claimedBy),
+                execution_id = \(bind: task.agent.executionID), failed_attempts = \(bind: task.agent.failedAttempts),
+                flagged_at = \(bind: task.agent.flaggedAt.milliseconds), flag_reason = \(bind: task.agent.flagReason),
+                branch_name = \(bind: task.agent.branch), commit_sha = \(bind: task.agent.commit),
+                awaiting_reply_since = \(bind: task.agent.awaitingReplySince.milliseconds)
             WHERE id = \(bind: task.id) AND version = \(bind: expectedVersion)
             RETURNING id
             """

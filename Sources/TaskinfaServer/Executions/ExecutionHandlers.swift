@@ -1,0 +1,92 @@
+import Foundation
+import OpenAPIRuntime
+import TaskinfaAPI
+import TaskinfaCore
+import TaskinfaStore
+
+extension APIImplementation {
+    func listExecutions(_ input: Operations.ListExecutions.Input) async throws -> Operations.ListExecutions.Output {
+        let scope = try await access.task(input.path.taskId)
+        let executions = try await store.executions.list(scope, taskRef: input.path.taskId)
+        return .ok(.init(body: .json(.init(executions: executions.map(Components.Schemas.Execution.init)))))
+    }
+
+    func getExecution(_ input: Operations.GetExecution.Input) async throws -> Operations.GetExecution.Output {
+        let scope = try await access.task(input.path.taskId)
+        let execution = try await store.executions.get(scope, taskRef: input.path.taskId, id: input.path.executionId)
+        return .ok(.init(body: .json(.init(execution))))
+    }
+
+    func getExecutionLogs(_ input: Operations.GetExecutionLogs.Input) async throws -> Operations.GetExecutionLogs.Output {
+        let scope = try await access.task(input.path.taskId)
+        let (taskRef, id) = (input.path.taskId, input.path.executionId)
+        var after = input.query.after ?? 0
+        if let header = input.headers.lastEventID, let value = Int64(header) { after = value }
+        let limit = try pageLimit(input.query.limit ?? 500, max: 1000)
+        let execution = try await store.executions.get(scope, taskRef: taskRef, id: id)
+        let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
+        if wantsStream {
+            let stream = LogStream(scope: scope, taskRef: taskRef, executionID: id, after: after, store: store)
+            return .ok(.init(body: .textEventStream(HTTPBody(stream.bytes(), length: .unknown, iterationBehavior: .single))))
+        }
+        let entries = try await store.executions.logs(scope, taskRef: taskRef, id: id, after: after, limit: limit)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        entries: entries.map(Components.Schemas.LogEntry.init), lastSequence: entries.last?.sequence ?? after,
+                        running: execution.status == .running))))
+    }
+
+    func appendExecutionLogs(_ input: Operations.AppendExecutionLogs.Input) async throws
+        -> Operations.AppendExecutionLogs.Output
+    {
+        let scope = try await access.task(input.path.taskId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let entries = body.entries.map {
+            ExecutionRepository.LogEntry(stream: $0.stream.rawValue, loop: $0.loop ?? nil, text: $0.text)
+        }
+        let last = try await store.executions.appendLogs(
+            scope, taskRef: input.path.taskId, id: input.path.executionId, entries: entries)
+        return .ok(.init(body: .json(.init(lastSequence: last))))
+    }
+
+    func finishExecution(_ input: Operations.FinishExecution.Input) async throws -> Operations.FinishExecution.Output {
+        let scope = try await access.task(input.path.taskId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let report = try ExecutionReport(
+            outcome: ExecutionStatus(rawValue: body.outcome.rawValue)!, reason: body.reason ?? nil, summary: body.summary ?? nil,
+            loops: body.loops ?? 0, errors: body.errors ?? 0, filesChanged: body.filesChanged ?? [],
+            inputTokens: body.inputTokens ?? nil, outputTokens: body.outputTokens ?? nil, costUSD: body.costUsd ?? nil,
+            branch: body.branch ?? nil, commit: body.commit ?? nil
+        ).validated()
+        let (execution, task) = try await store.executions.finish(
+            scope, taskRef: input.path.taskId, id: input.path.executionId, report: report)
+        return .ok(.init(body: .json(.init(execution: .init(execution), task: .init(task)))))
+    }
+
+    func requestCompletion(_ input: Operations.RequestCompletion.Input) async throws -> Operations.RequestCompletion.Output {
+        let scope = try await access.task(input.path.taskId)
+        var summary: String?
+        if case .json(let body)? = input.body {
+            summary = try TextRules.body(body.summary ?? nil, field: "summary", maxLength: 20_000)
+        }
+        let execution = try await store.executions.requestCompletion(
+            scope, taskRef: input.path.taskId, id: input.path.executionId, summary: summary)
+        return .ok(.init(body: .json(.init(execution))))
+    }
+
+    func cancelExecution(_ input: Operations.CancelExecution.Input) async throws -> Operations.CancelExecution.Output {
+        let scope = try await access.task(input.path.taskId)
+        let execution = try await store.executions.requestCancel(scope, taskRef: input.path.taskId, id: input.path.executionId)
+        return .ok(.init(body: .json(.init(execution))))
+    }
+}
+
+extension Components.Schemas.LogEntry {
+    init(_ entry: ExecutionRepository.LogEntry) {
+        self.init(
+            sequence: entry.sequence, stream: .init(rawValue: entry.stream) ?? .system, loop: entry.loop, text: entry.text,
+            createdAt: entry.createdAt)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import TaskinfaAPI
+import TaskinfaCore
+import TaskinfaStore
+
+extension APIImplementation {
+    func listWorkers(_ input: Operations.ListWorkers.Input) async throws -> Operations.ListWorkers.Output {
+        let scope = try await access.workspace(input.path.workspaceId)
+        let workers = try await store.workers.list(scope)
+        return .ok(.init(body: .json(.init(workers: workers.map(schema)))))
+    }
+
+    func createWorker(_ input: Operations.CreateWorker.Input) async throws -> Operations.CreateWorker.Output {
+        let scope = try await access.workspace(input.path.workspaceId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        var validator = Validator()
+        let name = validator.check { try Worker.validName(body.name) }
+        let specializations = validator.check { try Worker.validSpecializations(body.specializations ?? []) }
+        let configuration = validator.check {
+            try (body.configuration?.merged(over: WorkerConfiguration()) ?? WorkerConfiguration(executor: .claude)).validated()
+        }
+        try validator.throwIfInvalid()
+        let secret = APIKeyRules.newSecret(store.random)
+        let worker = try await store.workers.create(
+            scope, name: name!, specializations: specializations!, configuration: configuration!,
+            keyHash: TokenHash.of(secret), keyPreview: APIKeyRules.preview(of: secret))
+        let setup = WorkerSetup(serverURL: publicURL(), worker: worker, secret: secret)
+        return .created(
+            .init(
+                body: .json(
+                    .init(worker: schema(worker), secret: secret, command: setup.command, composeService: setup.composeService))))
+    }
+
+    func getWorker(_ input: Operations.GetWorker.Input) async throws -> Operations.GetWorker.Output {
+        let scope = try await access.worker(input.path.workerId)
+        return .ok(.init(body: .json(schema(try await store.workers.get(scope, id: input.path.workerId)))))
+    }
+
+    func updateWorker(_ input: Operations.UpdateWorker.Input) async throws -> Operations.UpdateWorker.Output {
+        let scope = try await access.worker(input.path.workerId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let current = try await store.workers.get(scope, id: input.path.workerId)
+        var validator = Validator()
+        let name = validator.check { try body.name.map(Worker.validName) }
+        let specializations = validator.check { try body.specializations.map(Worker.validSpecializations) }
+        let configuration = validator.check { try body.configuration.map { try $0.merged(over: current.configuration).validated() } }
+        try validator.throwIfInvalid()
+        let worker = try await store.workers.update(
+            scope, id: input.path.workerId, name: name ?? nil, specializations: specializations ?? nil,
+            configuration: configuration ?? nil)
+        return .ok(.init(body: .json(schema(worker))))
+    }
+
+    func deleteWorker(_ input: Operations.DeleteWorker.Input) async throws -> Operations.DeleteWorker.Output {
+        let scope = try await access.worker(input.path.workerId)
+        try await store.workers.delete(scope, id: input.path.workerId)
+        return .noContent(.init())
+    }
+
+    func workerHeartbeat(_ input: Operations.WorkerHeartbeat.Input) async throws -> Operations.WorkerHeartbeat.Output {
+        let scope = try await access.workerSelf(input.path.workerId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let reply = try await store.workers.heartbeat(
+            scope, status: WorkerStatus(rawValue: body.status.rawValue)!, currentTaskID: body.currentTaskId,
+            loop: body.currentLoop, running: body.runningExecutionIds ?? [], lease: configuration.leases)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        worker: schema(reply.worker), stopExecutionIds: reply.stop, leaseExpiresAt: reply.leaseExpiresAt,
+                        heartbeatIntervalSeconds: Int(configuration.leases.heartbeatInterval)))))
+    }
+
+    func claimTask(_ input: Operations.ClaimTask.Input) async throws -> Operations.ClaimTask.Output {
+        let scope = try await access.workerSelf(input.path.workerId)
+        var projectID: String?
+        if case .json(let body)? = input.body { projectID = body.projectId ?? nil }
+        let wait = input.query.wait ?? 0
+        guard (0...60).contains(wait) else { throw ValidationError(field: "wait", message: "must be between 0 and 60") }
+        let claimed = try await ClaimWaiter(store: store, hub: hub).claim(
+            scope, projectID: projectID, lease: configuration.leases, wait: .seconds(wait))
+        guard let claimed else { return .noContent(.init()) }
+        let project = try await store.projects.get(scope, id: claimed.task.projectID)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        task: .init(claimed.task), execution: .init(claimed.execution), claimToken: claimed.claimToken,
+                        project: .init(project)))))
+    }
+
+    func schema(_ worker: Worker) -> Components.Schemas.Worker {
+        .init(worker, now: store.now(), offlineAfter: configuration.leases.offlineAfter)
+    }
+
+    /// Where workers reach this server: configured, or as the request came in.
+    func publicURL() -> String {
+        if let url = configuration.publicURL { return url }
+        let info = RequestInfo.current
+        return "\(info.isSecure ? "https" : "http")://\(info.authority ?? "\(configuration.host):\(configuration.port)")"
+    }
+}

@@ -1,0 +1,441 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// Executions: a worker's claim on a task (a lease renewed by heartbeats, fenced by a token), its
+/// log, and how it ends.
+public struct ExecutionRepository: Sendable {
+    let store: Store
+
+    /// A successful claim: the task (now in progress, or awaiting a reply), the new execution, and
+    /// the fencing token every later write of this execution must carry.
+    public struct Claim: Sendable {
+        public var task: TaskItem
+        public var execution: Execution
+        public var claimToken: String
+    }
+
+    /// Takes the next piece of work for the worker, atomically: a person's unanswered question
+    /// first (oldest first), else the most urgent eligible task in To Do — not claimed, not flagged,
+    /// unassigned or assigned to this worker, in an allowed project, not blocked by an unfinished
+    /// task — top of the column first. Nil when there is nothing to do.
+    ///
+    /// Atomic because the whole step runs in one write transaction holding the workspace's write
+    /// lock (SQLite: the single writer; PostgreSQL: the workspace row), and the final UPDATE is
+    /// still conditional on the task being unclaimed.
+    public func claim(_ scope: WorkspaceScope, projectID: String?, lease: LeasePolicy) async throws -> Claim? {
+        guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key claims work") }
+        let now = store.now()
+        let executionID = store.random.id(.execution)
+        let token = store.random.token(count: 32)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let worker = try await WorkerRepository.load(workerID, scope: scope, on: sql)
+            var projects = worker.configuration.allowedProjectIDs
+            if let projectID {
+                if !projects.isEmpty && !projects.contains(projectID) {
+                    throw ValidationError(field: "project_id", message: "is not one of this worker's allowed projects")
+                }
+                projects = [projectID]
+            }
+            let projectFilter: SQLQueryString = projects.isEmpty ? "" : " AND t.project_id IN (\(binds: projects))"
+            var kind = ExecutionKind.reply
+            var candidate = try await sql.raw(
+                """
+                SELECT t.id FROM tasks t
+                WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.awaiting_reply_since IS NOT NULL
+                  AND t.claimed_by IS NULL\(projectFilter)
+                ORDER BY t.awaiting_reply_since LIMIT 1
+                """
+            ).first()?.string("id")
+            if candidate == nil {
+                kind = .task
+                candidate = try await sql.raw(
+                    """
+                    SELECT t.id FROM tasks t
+                    WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.status_order = \(literal: TaskStatus.todo.boardOrder)
+                      AND t.claimed_by IS NULL AND t.flagged_at IS NULL
+                      AND (t.assignee_id IS NULL OR t.assignee_id = \(bind: workerID))\(projectFilter)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
+                        WHERE d.task_id = t.id AND d.kind = 'blocks' AND b.status <> 'done')
+                    ORDER BY t.priority_rank, t.position, t.id LIMIT 1
+                    """
+                ).first()?.string("id")
+            }
+            guard let taskID = candidate else { return nil }
+            let old = try await TaskRow.load(taskID, scope: scope, on: sql)
+            var task = old
+            task.agent.claimedBy = workerID
+            task.agent.executionID = executionID
+            if kind == .task {
+                let last = try await TaskRow.lastPosition(in: .inProgress, workspace: scope.workspaceID, excluding: taskID, on: sql)
+                try await Claims.place(&task, in: .inProgress, at: try Rank.between(last, nil), scope: scope, now: now, on: sql)
+            }
+            task.version += 1
+            task.updatedAt = now
+            try await TaskRow.save(task, expectedVersion: old.version, on: sql)
+            let attempt =
+                try await sql.raw("SELECT COUNT(*) AS n FROM executions WHERE task_id = \(bind: taskID) AND kind = 'task'")
+                .first()?.int("n") ?? 0
+            let execution = Execution(
+                id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
+                status: .running, attempt: kind == .task ? attempt + 1 : attempt, leaseExpiresAt: lease.expiry(from: now),
+                startedAt: now)
+            try await sql.raw(
+                """
+                INSERT INTO executions (id, workspace_id, task_id, worker_id, kind, status, attempt, claim_token,
+                                        lease_expires_at, started_at)
+                VALUES (\(bind: executionID), \(bind: scope.workspaceID), \(bind: taskID), \(bind: workerID),
+                        \(bind: kind.rawValue), 'running', \(bind: execution.attempt), \(bind: token),
+                        \(bind: execution.leaseExpiresAt.milliseconds), \(bind: now.milliseconds))
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(
+                    type: kind == .task ? .taskMoved : .taskUpdated, taskID: taskID, actor: scope.actor,
+                    payload: EventPayload.TaskSnapshot(task: task, changes: task.changes(since: old))),
+                workspace: scope.workspaceID, on: sql, at: now)
+            try await EventLog.append(
+                EventDraft(
+                    type: .executionStarted, taskID: taskID, actor: scope.actor,
+                    payload: EventPayload.ExecutionSnapshot(execution: execution, taskKey: task.key)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return Claim(task: task, execution: execution, claimToken: token)
+        }
+    }
+
+    public func get(_ scope: WorkspaceScope, taskRef: String, id: String) async throws -> Execution {
+        try await store.database.read { sql in
+            let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
+            return try await Self.load(id, taskID: taskID, scope: scope, on: sql)
+        }
+    }
+
+    /// A task's executions, oldest first.
+    public func list(_ scope: WorkspaceScope, taskRef: String) async throws -> [Execution] {
+        try await store.database.read { sql in
+            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            return try await sql.raw(
+                """
+                SELECT * FROM executions WHERE task_id = \(bind: task.id) AND workspace_id = \(bind: scope.workspaceID)
+                ORDER BY started_at, id
+                """
+            ).all().map(Self.execution(from:))
+        }
+    }
+
+    /// The agent says the task is done (MCP `complete_execution`); the worker wraps up after the loop.
+    public func requestCompletion(_ scope: WorkspaceScope, taskRef: String, id: String, summary: String?) async throws
+        -> Execution
+    {
+        let now = store.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
+            try await Self.checkHolder(id, taskID: taskID, scope: scope, on: sql)
+            try await sql.raw(
+                """
+                UPDATE executions SET completion_requested_at = \(bind: now.milliseconds), completion_summary = \(bind: summary)
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            return try await Self.load(id, taskID: taskID, scope: scope, on: sql)
+        }
+    }
+
+    /// A person asks the agent to stop; the worker stops it at its next heartbeat.
+    public func requestCancel(_ scope: WorkspaceScope, taskRef: String, id: String) async throws -> Execution {
+        try scope.require(.cancelExecution)
+        let now = store.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            var execution = try await Self.load(id, taskID: task.id, scope: scope, on: sql)
+            guard execution.status == .running else {
+                throw ConflictError("the execution already ended (\(execution.status.rawValue))")
+            }
+            if execution.cancelRequestedAt == nil {
+                try await sql.raw(
+                    "UPDATE executions SET cancel_requested_at = \(bind: now.milliseconds) WHERE id = \(bind: id)"
+                ).run()
+                execution.cancelRequestedAt = now
+                try await EventLog.append(
+                    EventDraft(
+                        type: .executionUpdated, taskID: task.id, actor: scope.actor,
+                        payload: EventPayload.ExecutionSnapshot(execution: execution, taskKey: task.key)),
+                    workspace: scope.workspaceID, on: sql, at: now)
+            }
+            return execution
+        }
+    }
+
+    /// The worker's final report. Fenced: only the holder of a still-running execution can finish it.
+    public func finish(_ scope: WorkspaceScope, taskRef: String, id: String, report: ExecutionReport) async throws
+        -> (Execution, TaskItem)
+    {
+        let now = store.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
+            try await Self.checkHolder(id, taskID: taskID, scope: scope, on: sql)
+            let countAttempt = report.outcome == .failed
+            let (execution, task) = try await Self.finalize(
+                id, as: report, countAttempt: countAttempt, by: scope.actor, scope: scope, at: now,
+                commentID: store.random.id(.comment), on: sql)
+            return (execution, task!)
+        }
+    }
+
+    /// Returns to the queue every task whose worker stopped renewing its lease. Safe to run on
+    /// every replica at once: each expiry is re-checked under the workspace's write lock.
+    @discardableResult
+    public func reapExpired() async throws -> Int {
+        let now = store.now()
+        let expired = try await store.database.read { sql in
+            try await sql.raw(
+                """
+                SELECT id, workspace_id FROM executions
+                WHERE status = 'running' AND lease_expires_at < \(bind: now.milliseconds)
+                ORDER BY lease_expires_at LIMIT 500
+                """
+            ).all().map { (try $0.string("id"), try $0.string("workspace_id")) }
+        }
+        var reaped = 0
+        for (executionID, workspaceID) in expired {
+            let scope = WorkspaceScope(workspaceID: workspaceID, actor: .system, role: .owner, userID: "system")
+            let done = try await store.database.write(workspace: workspaceID) { sql -> Bool in
+                guard
+                    let row = try await sql.raw(
+                        """
+                        SELECT 1 AS due FROM executions
+                        WHERE id = \(bind: executionID) AND status = 'running' AND lease_expires_at < \(bind: now.milliseconds)
+                        """
+                    ).first(), try row.int("due") == 1
+                else { return false }
+                _ = try await Self.finalize(
+                    executionID, as: ExecutionReport(outcome: .expired), countAttempt: true, by: .system, scope: scope,
+                    at: now, commentID: store.random.id(.comment), on: sql)
+                return true
+            }
+            if done { reaped += 1 }
+        }
+        return reaped
+    }
+
+    // MARK: - Logs
+
+    public struct LogEntry: Sendable, Equatable {
+        public var sequence: Int64
+        public var stream: String
+        public var loop: Int?
+        public var text: String
+        public var createdAt: Date
+
+        public init(sequence: Int64 = 0, stream: String, loop: Int?, text: String, createdAt: Date = Date()) {
+            self.sequence = sequence
+            self.stream = stream
+            self.loop = loop
+            self.text = text
+            self.createdAt = createdAt
+        }
+    }
+
+    /// Appends output of a running execution (fenced by its claim); returns the last sequence number.
+    public func appendLogs(_ scope: WorkspaceScope, taskRef: String, id: String, entries: [LogEntry]) async throws -> Int64 {
+        let now = store.now()
+        return try await store.database.write(workspace: nil) { sql in
+            let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
+            try await Self.checkHolder(id, taskID: taskID, scope: scope, on: sql)
+            var sequence =
+                try await sql.raw(
+                    "SELECT COALESCE(MAX(sequence), 0) AS last FROM execution_logs WHERE execution_id = \(bind: id)"
+                ).first()?.int64("last") ?? 0
+            guard !entries.isEmpty else { return sequence }
+            var values: [SQLQueryString] = []
+            for entry in entries {
+                sequence += 1
+                values.append(
+                    "(\(bind: id), \(bind: sequence), \(bind: scope.workspaceID), \(bind: entry.stream), \(bind: entry.loop), \(bind: entry.text), \(bind: now.milliseconds))"
+                )
+            }
+            try await sql.raw(
+                """
+                INSERT INTO execution_logs (execution_id, sequence, workspace_id, stream, loop, text, created_at)
+                VALUES \(SQLList(values, separator: SQLRaw(", ")))
+                """
+            ).run()
+            return sequence
+        }
+    }
+
+    /// Log entries after `sequence`, oldest first.
+    public func logs(_ scope: WorkspaceScope, taskRef: String, id: String, after sequence: Int64, limit: Int) async throws
+        -> [LogEntry]
+    {
+        try await store.database.read { sql in
+            let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
+            _ = try await Self.load(id, taskID: taskID, scope: scope, on: sql)
+            return try await sql.raw(
+                """
+                SELECT * FROM execution_logs WHERE execution_id = \(bind: id) AND sequence > \(bind: sequence)
+                ORDER BY sequence LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                LogEntry(
+                    sequence: try row.int64("sequence"), stream: try row.string("stream"), loop: try row.optionalInt("loop"),
+                    text: try row.string("text"), createdAt: try row.date("created_at"))
+            }
+        }
+    }
+
+    // MARK: - Shared steps
+
+    /// The caller must be the worker holding this running execution, with its claim token.
+    static func checkHolder(_ id: String, taskID: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {
+        guard let workerID = scope.workerID else {
+            throw AccessError.refused("only the worker running this execution can do this")
+        }
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT worker_id, status, claim_token FROM executions
+                WHERE id = \(bind: id) AND task_id = \(bind: taskID) AND workspace_id = \(bind: scope.workspaceID)
+                """
+            ).first()
+        else { throw NotFoundError("execution", id: id) }
+        guard try row.string("worker_id") == workerID, try row.string("status") == "running",
+            let token = scope.claimToken, try row.string("claim_token") == token
+        else {
+            throw ConflictError("this execution is no longer held by this worker (its lease expired, or it was cancelled)")
+        }
+    }
+
+    /// Ends a running execution and applies what its outcome means for the task (`TaskDisposition`),
+    /// with the comment that explains it. Returns the ended execution and the task.
+    static func finalize(
+        _ id: String, as report: ExecutionReport, countAttempt: Bool, by actor: Actor, scope: WorkspaceScope, at now: Date,
+        commentID: String, on sql: any SQLDatabase
+    ) async throws -> (Execution, TaskItem?) {
+        guard let row = try await sql.raw("SELECT * FROM executions WHERE id = \(bind: id)").first() else {
+            throw NotFoundError("execution", id: id)
+        }
+        var execution = try execution(from: row)
+        execution.status = report.outcome
+        execution.finishedAt = now
+        execution.loops = report.loops
+        execution.errors = report.errors
+        execution.filesChanged = report.filesChanged
+        execution.inputTokens = report.inputTokens
+        execution.outputTokens = report.outputTokens
+        execution.costUSD = report.costUSD
+        execution.branch = report.branch
+        execution.commit = report.commit
+        execution.summary = report.summary ?? execution.completionSummary
+        execution.reason = report.reason
+        try await sql.raw(
+            """
+            UPDATE executions SET status = \(bind: execution.status.rawValue), finished_at = \(bind: now.milliseconds),
+                loops = \(bind: execution.loops), errors = \(bind: execution.errors),
+                files_changed = \(bind: WorkerRepository.json(execution.filesChanged)),
+                input_tokens = \(bind: execution.inputTokens), output_tokens = \(bind: execution.outputTokens),
+                cost_usd = \(bind: execution.costUSD), branch = \(bind: execution.branch), commit_sha = \(bind: execution.commit),
+                summary = \(bind: execution.summary), reason = \(bind: execution.reason)
+            WHERE id = \(bind: id)
+            """
+        ).run()
+
+        let retryLimit =
+            try await sql.raw("SELECT configuration FROM workers WHERE id = \(bind: execution.workerID)").first()
+            .flatMap { try? JSONDecoder.taskinfa.decode(WorkerConfiguration.self, from: Data($0.string("configuration").utf8)) }?
+            .retryLimit ?? WorkerConfiguration().retryLimit
+        let taskScope = WorkspaceScope(
+            workspaceID: execution.workspaceID, actor: actor, role: scope.role, userID: scope.userID,
+            workerID: execution.workerID, claimToken: nil)
+        guard let old = try? await TaskRow.load(execution.taskID, scope: taskScope, on: sql) else {
+            return (execution, nil)
+        }
+        var disposition = TaskDisposition.after(
+            report.outcome, kind: execution.kind, failedAttempts: old.agent.failedAttempts, retryLimit: retryLimit,
+            reason: report.reason, summary: execution.summary)
+        if !countAttempt && disposition.countsAsAttempt {
+            disposition.countsAsAttempt = false
+            disposition.flag = false
+            disposition.comment = "The execution ended: \(report.reason ?? report.outcome.rawValue). The task goes back to To Do."
+        }
+        var task = old
+        // The claim is over, whichever way it ended (a claim taken back already freed it).
+        if task.agent.executionID == id {
+            task.agent.claimedBy = nil
+            task.agent.executionID = nil
+        }
+        if execution.kind == .reply {
+            task.agent.awaitingReplySince = nil
+        } else if let status = disposition.status, task.status == .inProgress || task.status == status {
+            let last = try await TaskRow.lastPosition(in: status, workspace: task.workspaceID, excluding: task.id, on: sql)
+            try await Claims.place(&task, in: status, at: try Rank.between(last, nil), scope: taskScope, now: now, on: sql)
+        }
+        if disposition.countsAsAttempt { task.agent.failedAttempts += 1 }
+        if disposition.flag {
+            task.agent.flaggedAt = now
+            task.agent.flagReason = String(disposition.comment.prefix(500))
+        }
+        if let branch = report.branch { task.agent.branch = branch }
+        if let commit = report.commit { task.agent.commit = commit }
+        var saved = task
+        if saved != old {
+            saved.version = old.version + 1
+            saved.updatedAt = now
+            try await TaskRow.save(saved, expectedVersion: old.version, on: sql)
+            try await EventLog.append(
+                EventDraft(
+                    type: saved.status != old.status ? .taskMoved : .taskUpdated, taskID: saved.id, actor: actor,
+                    payload: EventPayload.TaskSnapshot(task: saved, changes: saved.changes(since: old))),
+                workspace: saved.workspaceID, on: sql, at: now)
+        }
+        let comment = Comment(
+            id: commentID, workspaceID: saved.workspaceID, taskID: saved.id, author: actor,
+            kind: disposition.commentKind, body: disposition.comment, loopNumber: report.loops > 0 ? report.loops : nil,
+            createdAt: now)
+        try await CommentRepository.insert(comment, taskKey: saved.key, on: sql)
+        if execution.kind == .task {
+            let column = report.outcome == .succeeded ? "tasks_succeeded" : "tasks_failed"
+            if report.outcome != .cancelled {
+                try await sql.raw(
+                    SQLQueryString("UPDATE workers SET \(column) = \(column) + 1 WHERE id = ") + "\(bind: execution.workerID)"
+                ).run()
+            }
+        }
+        try await EventLog.append(
+            EventDraft(
+                type: .executionFinished, taskID: saved.id, actor: actor,
+                payload: EventPayload.ExecutionSnapshot(execution: execution, taskKey: saved.key)),
+            workspace: saved.workspaceID, on: sql, at: now)
+        return (execution, saved)
+    }
+
+    static func load(_ id: String, taskID: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> Execution {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT * FROM executions
+                WHERE id = \(bind: id) AND task_id = \(bind: taskID) AND workspace_id = \(bind: scope.workspaceID)
+                """
+            ).first()
+        else { throw NotFoundError("execution", id: id) }
+        return try execution(from: row)
+    }
+
+    static func execution(from row: any SQLRow) throws -> Execution {
+        Execution(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), taskID: try row.string("task_id"),
+            workerID: try row.string("worker_id"), kind: ExecutionKind(rawValue: try row.string("kind")) ?? .task,
+            status: ExecutionStatus(rawValue: try row.string("status")) ?? .failed, attempt: try row.int("attempt"),
+            leaseExpiresAt: try row.date("lease_expires_at"), startedAt: try row.date("started_at"),
+            finishedAt: try row.optionalDate("finished_at"), loops: try row.int("loops"), errors: try row.int("errors"),
+            filesChanged: (try? JSONDecoder().decode([String].self, from: Data(try row.string("files_changed").utf8))) ?? [],
+            inputTokens: try row.optionalInt("input_tokens"), outputTokens: try row.optionalInt("output_tokens"),
+            costUSD: try row.decodeNil(column: "cost_usd") ? nil : try row.decode(column: "cost_usd", as: Double.self),
+            branch: try row.optionalString("branch"), commit: try row.optionalString("commit_sha"),
+            summary: try row.optionalString("summary"), reason: try row.optionalString("reason"),
+            cancelRequestedAt: try row.optionalDate("cancel_requested_at"),
+            completionRequestedAt: try row.optionalDate("completion_requested_at"),
+            completionSummary: try row.optionalString("completion_summary"))
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// Bot workers: each comes with its own API key, which acts as the worker.
+public struct WorkerRepository: Sendable {
+    let store: Store
+
+    /// Creates the worker and its key (role member: it works on tasks, it doesn't administer).
+    public func create(
+        _ scope: WorkspaceScope, name: String, specializations: [String], configuration: WorkerConfiguration,
+        keyHash: String, keyPreview: String
+    ) async throws -> Worker {
+        try scope.require(.manageWorkers)
+        let now = store.now()
+        let worker = Worker(
+            id: store.random.id(.worker), workspaceID: scope.workspaceID, name: name, specializations: specializations,
+            configuration: configuration, reportedStatus: .idle, currentTaskID: nil, currentLoop: nil, lastHeartbeatAt: nil,
+            tasksSucceeded: 0, tasksFailed: 0, createdBy: scope.userID, createdAt: now, updatedAt: now)
+        let keyID = store.random.id(.apiKey)
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            try await sql.raw(
+                """
+                INSERT INTO workers (id, workspace_id, name, specializations, configuration, created_by, created_at, updated_at)
+                VALUES (\(bind: worker.id), \(bind: worker.workspaceID), \(bind: name), \(bind: Self.json(specializations)),
+                        \(bind: Self.json(configuration)), \(bind: scope.userID), \(bind: now.milliseconds), \(bind: now.milliseconds))
+                """
+            ).run()
+            try await sql.raw(
+                """
+                INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, worker_id)
+                VALUES (\(bind: keyID), \(bind: scope.workspaceID), \(bind: scope.userID), \(bind: "worker " + name),
+                        \(bind: keyHash), \(bind: keyPreview), 'member', \(bind: now.milliseconds), \(bind: worker.id))
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(type: .workerCreated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                workspace: scope.workspaceID, on: sql, at: now)
+        }
+        return worker
+    }
+
+    public func list(_ scope: WorkspaceScope) async throws -> [Worker] {
+        try await store.database.read { sql in
+            try await sql.raw("SELECT * FROM workers WHERE workspace_id = \(bind: scope.workspaceID) ORDER BY name, id")
+                .all().map(Self.worker(from:))
+        }
+    }
+
+    public func workspaceOf(workerID: String) async throws -> String? {
+        try await store.database.read { sql in
+            try await sql.raw("SELECT workspace_id FROM workers WHERE id = \(bind: workerID)").first()?.string("workspace_id")
+        }
+    }
+
+    public func get(_ scope: WorkspaceScope, id: String) async throws -> Worker {
+        try await store.database.read { sql in try await Self.load(id, scope: scope, on: sql) }
+    }
+
+    public func update(
+        _ scope: WorkspaceScope, id: String, name: String?, specializations: [String]?, configuration: WorkerConfiguration?
+    ) async throws -> Worker {
+        try scope.require(.manageWorkers)
+        let now = store.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            var worker = try await Self.load(id, scope: scope, on: sql)
+            if let name { worker.name = name }
+            if let specializations { worker.specializations = specializations }
+            if let configuration { worker.configuration = configuration }
+            worker.updatedAt = now
+            try await sql.raw(
+                """
+                UPDATE workers SET name = \(bind: worker.name), specializations = \(bind: Self.json(worker.specializations)),
+                       configuration = \(bind: Self.json(worker.configuration)), updated_at = \(bind: now.milliseconds)
+                WHERE id = \(bind: id)
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return worker
+        }
+    }
+
+    /// Removes the worker: its key stops working and its running executions end, their tasks going
+    /// back to To Do for another worker.
+    public func delete(_ scope: WorkspaceScope, id: String) async throws {
+        try scope.require(.manageWorkers)
+        let now = store.now()
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            let worker = try await Self.load(id, scope: scope, on: sql)
+            let running = try await sql.raw(
+                "SELECT id FROM executions WHERE worker_id = \(bind: id) AND status = 'running'"
+            ).all().map { try $0.string("id") }
+            for executionID in running {
+                _ = try await ExecutionRepository.finalize(
+                    executionID, as: ExecutionReport(outcome: .failed, reason: "the worker \(worker.name) was removed"),
+                    countAttempt: false, by: scope.actor, scope: scope, at: now, commentID: store.random.id(.comment), on: sql)
+            }
+            try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.milliseconds) WHERE worker_id = \(bind: id)").run()
+            try await sql.raw("DELETE FROM workers WHERE id = \(bind: id)").run()
+            try await EventLog.append(
+                EventDraft(type: .workerDeleted, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                workspace: scope.workspaceID, on: sql, at: now)
+        }
+    }
+
+    /// What a heartbeat answers with.
+    public struct HeartbeatReply: Sendable {
+        public var worker: Worker
+        /// Executions the worker must stop: cancelled by a person, taken back, or no longer its own.
+        public var stop: [String]
+        public var leaseExpiresAt: Date
+    }
+
+    /// Records the worker's state and renews the leases of the executions it says it is running.
+    public func heartbeat(
+        _ scope: WorkspaceScope, status: WorkerStatus, currentTaskID: String?, loop: Int?, running: [String],
+        lease: LeasePolicy
+    ) async throws -> HeartbeatReply {
+        guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key sends its heartbeat") }
+        let now = store.now()
+        let expiry = lease.expiry(from: now)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let old = try await Self.load(workerID, scope: scope, on: sql)
+            var worker = old
+            worker.reportedStatus = status
+            worker.currentTaskID = currentTaskID
+            worker.currentLoop = loop
+            worker.lastHeartbeatAt = now
+            try await sql.raw(
+                """
+                UPDATE workers SET reported_status = \(bind: status.rawValue), current_task_id = \(bind: currentTaskID),
+                       current_loop = \(bind: loop), last_heartbeat_at = \(bind: now.milliseconds)
+                WHERE id = \(bind: workerID)
+                """
+            ).run()
+            var stop: [String] = []
+            if !running.isEmpty {
+                try await sql.raw(
+                    """
+                    UPDATE executions SET lease_expires_at = \(bind: expiry.milliseconds)
+                    WHERE worker_id = \(bind: workerID) AND status = 'running' AND id IN (\(binds: running))
+                    """
+                ).run()
+                let rows = try await sql.raw(
+                    """
+                    SELECT id, status, cancel_requested_at FROM executions
+                    WHERE worker_id = \(bind: workerID) AND id IN (\(binds: running))
+                    """
+                ).all()
+                var known = Set<String>()
+                for row in rows {
+                    let id = try row.string("id")
+                    known.insert(id)
+                    if try row.string("status") != "running" || (try row.optionalInt("cancel_requested_at")) != nil {
+                        stop.append(id)
+                    }
+                }
+                stop += running.filter { !known.contains($0) }
+            }
+            // Only a change of what the worker does is worth an event; steady heartbeats are not.
+            let wasOnline = old.status(at: now, offlineAfter: lease.offlineAfter) != .offline
+            if !wasOnline || old.reportedStatus != status || old.currentTaskID != currentTaskID {
+                try await EventLog.append(
+                    EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                    workspace: scope.workspaceID, on: sql, at: now)
+            }
+            return HeartbeatReply(worker: worker, stop: stop, leaseExpiresAt: expiry)
+        }
+    }
+
+    static func load(_ id: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> Worker {
+        guard
+            let row = try await sql.raw(
+                "SELECT * FROM workers WHERE id = \(bind: id) AND workspace_id = \(bind: scope.workspaceID)"
+            ).first()
+        else { throw NotFoundError("worker", id: id) }
+        return try worker(from: row)
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        String(decoding: (try? JSONEncoder.taskinfa.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    static func worker(from row: any SQLRow) throws -> Worker {
+        let decoder = JSONDecoder.taskinfa
+        return Worker(
+            id: try row.string("id"), workspaceID: try row.string("workspace_id"), name: try row.string("name"),
+            specializations: (try? decoder.decode([String].self, from: Data(try row.string("specializations").utf8))) ?? [],
+            configuration: try decoder.decode(WorkerConfiguration.self, from: Data(try row.string("configuration").utf8)),
+            reportedStatus: WorkerStatus(rawValue: try row.string("reported_status")) ?? .idle,
+            currentTaskID: try row.optionalString("current_task_id"), currentLoop: try row.optionalInt("current_loop"),
+            lastHeartbeatAt: try row.optionalDate("last_heartbeat_at"), tasksSucceeded: try row.int("tasks_succeeded"),
+            tasksFailed: try row.int("tasks_failed"), createdBy: try row.string("created_by"),
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+    }
+}
