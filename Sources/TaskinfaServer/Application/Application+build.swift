@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import OpenAPIHummingbird
 import OpenAPIRuntime
 import TaskinfaAPI
 import TaskinfaCore
@@ -32,7 +31,7 @@ public func buildApplication(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
         configuration: configuration, hub: hub)
     try api.registerHandlers(
-        on: router, serverURL: URL(string: "/api/v1")!,
+        on: RouterTransport(router: router), serverURL: URL(string: "/api/v1")!,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     HealthRoutes.add(to: router, store: store)
     try DocsRoutes.add(to: router)

@@ -16,6 +16,8 @@ struct RequestInfo: Sendable {
     var claimToken: String?
     /// The host (and port) the request was addressed to, for URLs the server hands out.
     var authority: String?
+    /// The client explicitly asked for `text/event-stream` (not just "anything").
+    var wantsEventStream = false
 
     /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
     /// it as a header parameter, so the auth middleware writes it).

@@ -22,6 +22,7 @@ struct AuthMiddleware: RouterMiddleware {
         info.userAgent = request.headers[.userAgent]
         info.isSecure = isSecure(request)
         info.authority = request.head.authority
+        info.wantsEventStream = request.headers[.accept]?.contains("text/event-stream") == true
         var renewedCookie: String?
         let jar = CookieJar()
         info.cookieJar = jar

@@ -24,8 +24,7 @@ extension APIImplementation {
         if let header = input.headers.lastEventID, let value = Int64(header) { after = value }
         let limit = try pageLimit(input.query.limit ?? 500, max: 1000)
         let execution = try await store.executions.get(scope, taskRef: taskRef, id: id)
-        let wantsStream = input.headers.accept.contains { $0.contentType == .textEventStream }
-        if wantsStream {
+        if RequestInfo.current.wantsEventStream {
             let stream = LogStream(scope: scope, taskRef: taskRef, executionID: id, after: after, store: store)
             return .ok(.init(body: .textEventStream(HTTPBody(stream.bytes(), length: .unknown, iterationBehavior: .single))))
         }

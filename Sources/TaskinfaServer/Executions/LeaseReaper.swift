@@ -15,6 +15,8 @@ struct LeaseReaper: Service {
                 do {
                     let reaped = try await store.executions.reapExpired()
                     if reaped > 0 { logger.info("returned tasks of unresponsive workers to the queue", metadata: ["count": "\(reaped)"]) }
+                } catch DatabaseError.closed {
+                    // Not open yet (start-up) or already closed (shutdown): nothing to reap.
                 } catch {
                     logger.warning("lease reaper failed", metadata: ["error": "\(String(reflecting: error))"])
                 }

@@ -19,6 +19,14 @@ struct RequestBodyMiddleware: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(upTo: maxBodySize)
+        // A body-less request sent chunked is still body-less: say so, so that an optional body is
+        // seen as absent rather than as empty JSON.
+        if body.readableBytes == 0, request.headers[.transferEncoding] != nil {
+            var head = request.head
+            head.headerFields[.transferEncoding] = nil
+            head.headerFields[.contentLength] = "0"
+            request = Request(head: head, body: .init(buffer: body))
+        }
         var info = RequestInfo.current
         if request.method == .patch || request.method == .post, body.readableBytes > 0,
             let object = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any]

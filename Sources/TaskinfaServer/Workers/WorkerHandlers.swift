@@ -17,7 +17,9 @@ extension APIImplementation {
         let name = validator.check { try Worker.validName(body.name) }
         let specializations = validator.check { try Worker.validSpecializations(body.specializations ?? []) }
         let configuration = validator.check {
-            try (body.configuration?.merged(over: WorkerConfiguration()) ?? WorkerConfiguration(executor: .claude)).validated()
+            // A new worker drives Claude Code unless told otherwise.
+            let defaults = WorkerConfiguration(executor: .claude)
+            return try (body.configuration?.merged(over: defaults) ?? defaults).validated()
         }
         try validator.throwIfInvalid()
         let secret = APIKeyRules.newSecret(store.random)

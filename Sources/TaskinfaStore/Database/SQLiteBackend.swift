@@ -54,10 +54,14 @@ final class SQLiteBackend: DatabaseBackend {
             }
             readers.append(reader)
         }
-        await state.set(
+        let accepted = await state.set(
             writer: SQLiteWriter(connection: writerConnection, commits: commits),
             readers: ConnectionPool(readers),
             all: [writerConnection] + readers)
+        if !accepted {
+            // Shut down while opening: nobody will use these.
+            for connection in [writerConnection] + readers { try? await connection.close() }
+        }
     }
 
     func run() async throws {
@@ -84,12 +88,28 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     func close() async {
-        let connections = await state.takeAll()
-        guard !connections.isEmpty else { return }
-        if let writer = connections.first {
-            try? await writer.sql(queryLogLevel: nil).raw("PRAGMA optimize").run()
+        // Closing must finish even when the caller was cancelled (a service group tearing down):
+        // SQLite work that is cut short leaves handles open. An unstructured task isn't cancelled
+        // with its creator.
+        await Task { await self.closeConnections() }.value
+    }
+
+    private func closeConnections() async {
+        guard let (writer, readers, connections) = await state.shutDown() else { return }
+        // A connection must be idle to close: let the writer finish its batch and the readers
+        // come back first.
+        await writer.quiesce()
+        await readers.drain()
+        if let first = connections.first {
+            try? await first.sql(queryLogLevel: nil).raw("PRAGMA optimize").run()
         }
-        for connection in connections { try? await connection.close() }
+        for connection in connections {
+            do {
+                try await connection.close()
+            } catch {
+                logger.error("closing the SQLite connection failed", metadata: ["error": "\(error)"])
+            }
+        }
         try? await threadPool.shutdownGracefully()
     }
 }
@@ -99,22 +119,29 @@ private actor SQLiteConnections {
     var writer: SQLiteWriter?
     var readers: ConnectionPool<SQLiteConnection>?
     var all: [SQLiteConnection] = []
+    var closed = false
 
     var isOpen: Bool { writer != nil }
 
-    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteConnection>, all: [SQLiteConnection]) {
+    /// Stores freshly opened connections; false if the backend was shut down in the meantime.
+    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteConnection>, all: [SQLiteConnection]) -> Bool {
+        guard !closed else { return false }
         self.writer = writer
         self.readers = readers
         self.all = all
+        return true
     }
 
-    func takeAll() -> [SQLiteConnection] {
+    /// Marks the backend closed and hands over what is open (nil if nothing is).
+    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteConnection>, [SQLiteConnection])? {
+        closed = true
+        guard let writer, let readers else { return nil }
         defer {
-            writer = nil
-            readers = nil
+            self.writer = nil
+            self.readers = nil
             all = []
         }
-        return all
+        return (writer, readers, all)
     }
 }
 
@@ -133,6 +160,7 @@ actor SQLiteWriter {
     private let commits: CommitSignal
     private var queue: [Job] = []
     private var draining = false
+    private var closing = false
     /// Upper bound on writes per transaction, so one batch can't hold the lock for long.
     private let maxBatch = 64
 
@@ -145,6 +173,7 @@ actor SQLiteWriter {
     func submit<T: Sendable>(
         workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        if closing { throw DatabaseError.closed }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
             queue.append(Job(workspace: workspace, body: { try await body($0) }, continuation: continuation))
             if !draining {
@@ -162,6 +191,14 @@ actor SQLiteWriter {
         draining = true
         defer { draining = false }
         return try await body(sql)
+    }
+
+    /// Waits for the current batch to commit; writes submitted later fail with `closed`.
+    func quiesce() async {
+        closing = true
+        while draining { await Task.yield() }
+        for job in queue { job.continuation.resume(throwing: DatabaseError.closed) }
+        queue.removeAll()
     }
 
     private func drain() async {
@@ -222,14 +259,22 @@ actor ConnectionPool<Connection: Sendable> {
     private var idle: [Connection]
     private var waiters: [CheckedContinuation<Connection, Never>] = []
 
+    private let total: Int
+
     init(_ connections: [Connection]) {
         self.idle = connections
+        self.total = connections.count
     }
 
     func with<T: Sendable>(_ body: @Sendable (Connection) async throws -> T) async throws -> T {
         let connection = await lease()
         defer { release(connection) }
         return try await body(connection)
+    }
+
+    /// Waits until every connection is back, and keeps them (the pool is closing).
+    func drain() async {
+        for _ in 0..<total { _ = await lease() }
     }
 
     private func lease() async -> Connection {
