@@ -32,6 +32,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // Domain types and rules. Foundation only.
@@ -89,14 +93,52 @@ let package = Package(
             resources: [.copy("Web")],
             swiftSettings: swiftSettings
         ),
+        // The bot runtime: claim loop, agent executors, sandbox, git work trees, log shipping.
+        .target(
+            name: "TaskinfaWorker",
+            dependencies: [
+                "TaskinfaCore",
+                "TaskinfaAPI",
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // MCP tools over the API, for agents (stdio).
+        .target(
+            name: "TaskinfaMCP",
+            dependencies: [
+                "TaskinfaCore",
+                "TaskinfaAPI",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "taskinfa",
             dependencies: [
                 "TaskinfaCore",
                 "TaskinfaStore",
                 "TaskinfaServer",
+                "TaskinfaWorker",
+                "TaskinfaMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -112,9 +154,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A scripted stand-in for a coding agent, driven by the end-to-end tests.
+        .executableTarget(
+            name: "taskinfa-test-agent",
+            dependencies: [
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TestAgent",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TaskinfaCoreTests",
             dependencies: ["TaskinfaCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaskinfaWorkerTests",
+            dependencies: ["TaskinfaCore", "TaskinfaWorker"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -37,6 +37,15 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "bcrypt cost for new passwords, 10–16 (env TASKINFA_BCRYPT_COST).")
     var bcryptCost: UInt8?
 
+    @Option(help: "Seconds a worker's claim holds without a heartbeat (env TASKINFA_LEASE_SECONDS).")
+    var leaseSeconds: Int?
+
+    @Option(help: "Seconds between a worker's heartbeats (env TASKINFA_HEARTBEAT_SECONDS).")
+    var heartbeatSeconds: Int?
+
+    @Option(help: "The URL workers reach this server at, for the commands it hands out (env TASKINFA_PUBLIC_URL).")
+    var publicURL: String?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -64,6 +73,19 @@ struct Serve: AsyncParsableCommand {
             guard (4...16).contains(cost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16") }
             configuration.bcryptCost = cost
         }
+        if let lease = try leaseSeconds ?? environment["TASKINFA_LEASE_SECONDS"].map({ try Self.integer($0, "TASKINFA_LEASE_SECONDS") }) {
+            guard (2...3600).contains(lease) else { throw ValidationError("--lease-seconds must be between 2 and 3600") }
+            configuration.leases.duration = TimeInterval(lease)
+            configuration.leases.offlineAfter = max(TimeInterval(lease) * 2 / 3, 1)
+        }
+        if let beat = try heartbeatSeconds ?? environment["TASKINFA_HEARTBEAT_SECONDS"].map({ try Self.integer($0, "TASKINFA_HEARTBEAT_SECONDS") }) {
+            guard (1...600).contains(beat), Double(beat) < configuration.leases.duration else {
+                throw ValidationError("--heartbeat-seconds must be at least 1 and shorter than the lease")
+            }
+            configuration.leases.heartbeatInterval = TimeInterval(beat)
+        }
+        configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
+        configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]
         configuration.secureCookies = secureCookies || environment["TASKINFA_SECURE_COOKIES"] == "1"
         configuration.trustProxy = trustProxy || environment["TASKINFA_TRUST_PROXY"] == "1"
 

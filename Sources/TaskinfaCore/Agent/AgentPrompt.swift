@@ -81,7 +81,7 @@ public struct AgentPrompt: Sendable {
         """
     }
 
-    static func taskData(_ context: Context) -> String {
+    public static func taskData(_ context: Context) -> String {
         var text = "Title: \(context.task.title)\nPriority: \(context.task.priority.rawValue)"
         if !context.task.labels.isEmpty { text += "\nLabels: \(context.task.labels.joined(separator: ", "))" }
         if let due = context.task.dueDate { text += "\nDue: \(due)" }

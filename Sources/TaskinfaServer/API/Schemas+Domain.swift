@@ -129,7 +129,8 @@ extension Components.Schemas.Execution {
             loops: execution.loops, errors: execution.errors, filesChanged: execution.filesChanged,
             inputTokens: execution.inputTokens, outputTokens: execution.outputTokens, costUsd: execution.costUSD,
             branch: execution.branch, commit: execution.commit, summary: execution.summary, reason: execution.reason,
-            cancelRequestedAt: execution.cancelRequestedAt, completionRequestedAt: execution.completionRequestedAt)
+            cancelRequestedAt: execution.cancelRequestedAt, completionRequestedAt: execution.completionRequestedAt,
+            completionSummary: execution.completionSummary)
     }
 }
 

@@ -18,14 +18,14 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Starts the server and waits for its "running at" line.
-    init(dataDirectory: String, databaseURL: String?) async throws {
+    init(dataDirectory: String, databaseURL: String?, extra: [String] = []) async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw ServerProcessError.missingBinary(Self.binary.path)
         }
         process.executableURL = Self.binary
         var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "warning"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
-        process.arguments = arguments
+        process.arguments = arguments + extra
         process.standardOutput = output
         process.standardError = FileHandle.standardError
         try process.run()

@@ -1,0 +1,53 @@
+import Foundation
+import TaskinfaCore
+
+/// Reads an agent's output as it streams: the status line (in plain text or inside the JSON events
+/// of stream-json CLIs) and the token and cost figures each CLI reports in its own shape.
+struct AgentOutput: Sendable {
+    var status: StatusLine?
+    var inputTokens: Int?
+    var outputTokens: Int?
+    var costUSD: Double?
+    /// Claude's stream-json: a `result` event; a run without it did not finish properly.
+    var sawResult = false
+    var resultIsError = false
+
+    mutating func read(_ line: String) {
+        if let status = StatusLine.parse(line) { self.status = status }
+        guard line.first == "{", let data = line.data(using: .utf8),
+            let event = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { return }
+        let type = event["type"] as? String
+        switch type {
+        case "result":
+            // Claude Code (and Amp/Cursor, same shape) or Gemini.
+            sawResult = true
+            resultIsError = event["is_error"] as? Bool ?? false
+            if let usage = event["usage"] as? [String: Any] {
+                add(input: usage["input_tokens"], output: usage["output_tokens"])
+            }
+            if let stats = event["stats"] as? [String: Any] {
+                add(input: stats["input_tokens"], output: stats["output_tokens"])
+            }
+            if let cost = event["total_cost_usd"] as? Double { costUSD = (costUSD ?? 0) + cost }
+        case "turn.completed":
+            // Codex: usage per turn.
+            if let usage = event["usage"] as? [String: Any] {
+                add(input: usage["input_tokens"], output: usage["output_tokens"])
+            }
+        case "step_finish":
+            // OpenCode: tokens and cost per step.
+            if let part = event["part"] as? [String: Any] {
+                if let tokens = part["tokens"] as? [String: Any] { add(input: tokens["input"], output: tokens["output"]) }
+                if let cost = part["cost"] as? Double { costUSD = (costUSD ?? 0) + cost }
+            }
+        default:
+            break
+        }
+    }
+
+    private mutating func add(input: Any?, output: Any?) {
+        if let value = (input as? NSNumber)?.intValue { inputTokens = (inputTokens ?? 0) + value }
+        if let value = (output as? NSNumber)?.intValue { outputTokens = (outputTokens ?? 0) + value }
+    }
+}
