@@ -35,7 +35,7 @@ curl -sf -H "Authorization: Bearer $key" -H 'content-type: application/json' \
 checks=not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance
 fuzz() {
   schemathesis run "$base/api/openapi.yaml" --url "$base/api/v1" -H "Authorization: Bearer $key" \
-    --checks "$checks" --request-timeout 10 --workers 2 --suppress-health-check all \
+    --checks "$checks" --request-timeout 10 --workers 1 --suppress-health-check all \
     --report junit --report-dir "${FUZZ_REPORT_DIR:-$work/report}" "$@"
 }
 # Pass 1, most of the time: everything except what would destroy the fuzzer's own key (deleting

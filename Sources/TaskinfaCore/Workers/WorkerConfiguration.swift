@@ -74,6 +74,9 @@ public struct WorkerConfiguration: Codable, Equatable, Sendable {
             clean.model = validator.check { try TextRules.line(model, field: "\(prefix).model", maxLength: 200) }
         }
         if allowedProjectIDs.count > 200 { validator.fail("\(prefix).allowed_project_ids", "must hold at most 200 ids") }
+        for (index, id) in allowedProjectIDs.enumerated() where !id.hasPrefix("prj_") || id.count > 64 {
+            validator.fail("\(prefix).allowed_project_ids[\(index)]", "must be a project id (prj_…)")
+        }
         try validator.throwIfInvalid()
         return clean
     }

@@ -19,6 +19,7 @@ public struct WorkerRepository: Sendable {
             tasksSucceeded: 0, tasksFailed: 0, createdBy: scope.userID, createdAt: now, updatedAt: now)
         let keyID = store.random.id(.apiKey)
         try await store.database.write(workspace: scope.workspaceID) { sql in
+            try await Self.checkProjects(configuration, scope: scope, on: sql)
             try await sql.raw(
                 """
                 INSERT INTO workers (id, workspace_id, name, specializations, configuration, created_by, created_at, updated_at)
@@ -66,7 +67,10 @@ public struct WorkerRepository: Sendable {
             var worker = try await Self.load(id, scope: scope, on: sql)
             if let name { worker.name = name }
             if let specializations { worker.specializations = specializations }
-            if let configuration { worker.configuration = configuration }
+            if let configuration {
+                try await Self.checkProjects(configuration, scope: scope, on: sql)
+                worker.configuration = configuration
+            }
             worker.updatedAt = now
             try await sql.raw(
                 """
@@ -167,6 +171,22 @@ public struct WorkerRepository: Sendable {
                     workspace: scope.workspaceID, on: sql, at: now)
             }
             return HeartbeatReply(worker: worker, stop: stop, leaseExpiresAt: expiry)
+        }
+    }
+
+    /// Every allowed project must be a project of the workspace.
+    static func checkProjects(_ configuration: WorkerConfiguration, scope: WorkspaceScope, on sql: any SQLDatabase)
+        async throws
+    {
+        let ids = configuration.allowedProjectIDs
+        guard !ids.isEmpty else { return }
+        let known = Set(
+            try await sql.raw(
+                "SELECT id FROM projects WHERE workspace_id = \(bind: scope.workspaceID) AND id IN (\(binds: ids))"
+            ).all().map { try $0.string("id") })
+        if let index = ids.firstIndex(where: { !known.contains($0) }) {
+            throw ValidationError(
+                field: "configuration.allowed_project_ids[\(index)]", message: "is not a project of this workspace")
         }
     }
 
