@@ -32,6 +32,9 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Tasks in the workspace for the search phase.")
     var searchTasks: Int = 100_000
 
+    @Flag(inversion: .prefixedNo, help: "Measure the worker side too (claims, long polls, a real worker process).")
+    var workers = true
+
     @Option(help: "Also write the figures as JSON to this file.")
     var json: String?
 
@@ -43,7 +46,15 @@ struct Bench: AsyncParsableCommand {
             let url = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
             let scenario = Scenario(
                 binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks)
-            let report = try await scenario.run()
+            var report = try await scenario.run()
+            if workers {
+                let database = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+                let workers = WorkerScenario(binary: binary, databaseURL: database, name: kind, clients: clients)
+                try await workers.run(into: &report)
+                let fresh = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+                try await WorkerScenario(binary: binary, databaseURL: fresh, name: kind, clients: clients)
+                    .runWorkerProcess(into: &report)
+            }
             report.print()
             reports.append(report)
         }

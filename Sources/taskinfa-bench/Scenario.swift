@@ -45,7 +45,7 @@ struct Scenario: Sendable {
 
     private func measure(into report: inout Report, server: ServerUnderTest, http: HTTPClient) async throws {
         var signedIn = Client(http: http, base: "http://127.0.0.1:\(server.port)")
-        let (workspace, project) = try await setUp(&signedIn)
+        let (workspace, project, _) = try await Self.signUp(&signedIn)
         let client = signedIn
         let duration = Duration.seconds(seconds)
 
@@ -119,8 +119,9 @@ struct Scenario: Sendable {
         }
     }
 
-    /// An account, an API key and a project; the client then speaks with the key.
-    private func setUp(_ client: inout Client) async throws -> (workspace: String, project: String) {
+    /// An account, an API key and a project; the client then speaks with the key. Returns the
+    /// session cookie too (creating keys and workers needs a person).
+    static func signUp(_ client: inout Client) async throws -> (workspace: String, project: String, cookie: String) {
         let (_, signup) = try await client.request(
             .POST, "/api/v1/auth/signup", json: ["email": "bench@example.com", "password": "Secret123"])
         guard let workspace = ((signup as? [String: Any])?["workspace"] as? [String: Any])?["id"] as? String else {
@@ -146,7 +147,7 @@ struct Scenario: Sendable {
         let (_, project) = try await client.request(
             .POST, "/api/v1/workspaces/\(workspace)/projects", json: ["name": "Bench", "key": "BEN"])
         guard let projectID = (project as? [String: Any])?["id"] as? String else { throw BenchError.unexpected("no project") }
-        return (workspace, projectID)
+        return (workspace, projectID, cookie)
     }
 
     private func count(_ client: Client, workspace: String) async throws -> Int {
@@ -156,6 +157,12 @@ struct Scenario: Sendable {
     }
 
     private func fill(_ client: Client, workspace: String, project: String, count: Int, status: String) async throws {
+        try await Self.fill(client, workspace: workspace, project: project, count: count, status: status, clients: clients)
+    }
+
+    static func fill(_ client: Client, workspace: String, project: String, count: Int, status: String, clients: Int)
+        async throws
+    {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for worker in 0..<clients {
                 group.addTask {

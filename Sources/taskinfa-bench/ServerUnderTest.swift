@@ -32,8 +32,10 @@ final class ServerUnderTest: @unchecked Sendable {
     }
 
     /// Resident memory of the server process, from /proc (Linux).
-    var residentMegabytes: Double {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+    var residentMegabytes: Double { Self.residentMegabytes(of: process.processIdentifier) }
+
+    static func residentMegabytes(of pid: Int32) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
