@@ -73,7 +73,7 @@ enum PostgresDatabase {
         let port = environment["PGPORT"] ?? "5432"
         let user = environment["PGUSER"] ?? "postgres"
         let password = environment["PGPASSWORD"].map { ":" + $0 } ?? ""
-        let name = "taskinfa_bench_\(Int(Date().timeIntervalSince1970))"
+        let name = "taskinfa_bench_\(Int(Date().timeIntervalSince1970))_\(UInt32.random(in: 0...UInt32.max))"
         let root = base ?? "postgres://\(user)\(password)@\(host):\(port)/postgres"
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/env")
