@@ -4,6 +4,22 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 
+/// Runs `body` with an HTTP client allowing `connections` connections to the server, and shuts
+/// the client down afterwards, whichever way `body` ends.
+func withHTTPClient<T>(connections: Int, _ body: (HTTPClient) async throws -> T) async throws -> T {
+    var configuration = HTTPClient.Configuration()
+    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+    let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    do {
+        let result = try await body(http)
+        try await http.shutdown()
+        return result
+    } catch {
+        try? await http.shutdown()
+        throw error
+    }
+}
+
 /// The HTTP side of the benchmark: one pooled client, JSON helpers, and closed-loop load.
 struct Client: Sendable {
     let http: HTTPClient

@@ -30,15 +30,8 @@ struct Scenario: Sendable {
         try await Task.sleep(for: .seconds(1))
         report.add("resident memory, idle", server.residentMegabytes, "MB", target: "< 60 MB")
 
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = clients + 256
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
+        try await withHTTPClient(connections: clients + 256) { http in
             try await measure(into: &report, server: server, http: http)
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
         }
         return report
     }

@@ -16,15 +16,8 @@ struct WorkerScenario: Sendable {
     func run(into report: inout Report) async throws {
         let server = try ServerUnderTest(binary: binary, databaseURL: databaseURL)
         defer { server.stop() }
-        var configuration = HTTPClient.Configuration()
-        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = 256
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        do {
+        try await withHTTPClient(connections: 256) { http in
             try await measure(into: &report, server: server, http: http)
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
         }
     }
 
@@ -89,15 +82,10 @@ struct WorkerScenario: Sendable {
     func runWorkerProcess(into report: inout Report) async throws {
         let server = try ServerUnderTest(binary: binary, databaseURL: databaseURL)
         defer { server.stop() }
-        let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        do {
+        try await withHTTPClient(connections: 16) { http in
             var signedIn = Client(http: http, base: "http://127.0.0.1:\(server.port)")
             let (workspace, _, cookie) = try await Scenario.signUp(&signedIn)
             try await workerProcessFigures(into: &report, admin: signedIn, workspace: workspace, cookie: cookie)
-            try await http.shutdown()
-        } catch {
-            try? await http.shutdown()
-            throw error
         }
     }
 

@@ -66,3 +66,30 @@ import Testing
         }
     }
 }
+
+@Suite struct SearchPagingTests {
+    @Test func relevancePagesCoverEveryMatchOnce() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "PG")
+            for index in 0..<7 {
+                try await api.task(
+                    account, project: project, title: index % 2 == 0 ? "invoice export \(index)" : "other \(index)",
+                    extra: ["description": index % 2 == 0 ? "nothing" : "mentions invoice once"])
+            }
+            _ = try await api.call(.post, "/api/v1/tasks/PG-2/comments", json: ["body": "invoice question"], as: account.credential)
+            var keys: [String] = []
+            var cursor: String?
+            repeat {
+                let page = try await api.call(
+                    .get, "/api/v1/workspaces/\(account.workspaceID)/tasks?q=invoice&limit=2" + (cursor.map { "&cursor=\($0)" } ?? ""),
+                    as: account.credential)
+                keys += page.json["tasks"]?.array?.compactMap { $0["key"]?.string } ?? []
+                cursor = page.json["next_cursor"]?.string
+            } while cursor != nil
+            #expect(keys.count == 7 && Set(keys).count == 7)
+            // Title matches first.
+            #expect(Set(keys.prefix(4)) == ["PG-1", "PG-3", "PG-5", "PG-7"])
+        }
+    }
+}

@@ -18,7 +18,7 @@ import Testing
         for flag in ["--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions", "--strict-mcp-config", "--model", "opus"] {
             #expect(invocation.command.contains(flag), "missing \(flag)")
         }
-        #expect(invocation.standardInput == "Do the task")
+        #expect(invocation.promptOnStandardInput)
         #expect(invocation.environment["IS_SANDBOX"] == "1")
         let config = try #require(invocation.files["/work/web/.git/taskinfa/mcp.json"])
         #expect(config.contains("\"taskinfa\"") && config.contains("TASKINFA_CLAIM_TOKEN"))
@@ -41,7 +41,7 @@ import Testing
         #expect(aider.command.contains("--message-file") && aider.command.contains("/work/web/.git/taskinfa/prompt.md"))
         let generic = try Executor.make(kind: .command, command: "my-agent --fast", model: nil).invocation(context())
         #expect(generic.command == ["/bin/sh", "-c", "my-agent --fast"])
-        #expect(generic.standardInput == "Do the task")
+        #expect(generic.promptOnStandardInput)
         #expect(generic.environment["TASKINFA_MCP_CONFIG"] == "/work/web/.git/taskinfa/mcp.json")
         #expect(throws: Executor.ExecutorError.self) { try Executor.make(kind: .command, command: nil, model: nil) }
     }

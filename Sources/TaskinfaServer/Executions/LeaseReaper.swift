@@ -12,11 +12,15 @@ struct LeaseReaper: Service {
     func run() async throws {
         try? await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                guard store.database.isPrepared else {
+                    try await Task.sleep(for: .milliseconds(50))
+                    continue
+                }
                 do {
                     let reaped = try await store.executions.reapExpired()
                     if reaped > 0 { logger.info("returned tasks of unresponsive workers to the queue", metadata: ["count": "\(reaped)"]) }
                 } catch DatabaseError.closed {
-                    // Not open yet (start-up) or already closed (shutdown): nothing to reap.
+                    // Already closed (shutdown): nothing left to reap.
                 } catch {
                     logger.warning("lease reaper failed", metadata: ["error": "\(String(reflecting: error))"])
                 }

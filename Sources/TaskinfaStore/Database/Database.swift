@@ -1,6 +1,7 @@
 import Logging
 import SQLKit
 import ServiceLifecycle
+import Synchronization
 
 /// The one way into the data. Reads run on a pool of connections; writes run in a transaction
 /// that first locks the workspace they change, so that positions, task numbers and the event
@@ -14,6 +15,11 @@ public final class Database: Service, Sendable {
     let backend: any DatabaseBackend
     /// Fires after a commit that appended events, with the workspace ids (see `EventHub`).
     public let commits: CommitSignal
+    private let prepared = Atomic<Bool>(false)
+
+    /// Whether `prepare()` has finished: background services that run beside start-up wait for it,
+    /// so that they never query tables a pending migration is about to create.
+    public var isPrepared: Bool { prepared.load(ordering: .acquiring) }
 
     public init(location: DatabaseLocation, logger: Logger, sqliteReaders: Int = 4) throws {
         let commits = CommitSignal()
@@ -32,6 +38,7 @@ public final class Database: Service, Sendable {
     public func prepare() async throws {
         try await backend.open()
         try await Migrator(database: self).migrate()
+        prepared.store(true, ordering: .releasing)
     }
 
     public func run() async throws {

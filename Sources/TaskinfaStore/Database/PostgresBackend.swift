@@ -15,6 +15,7 @@ final class PostgresBackend: DatabaseBackend {
     let client: PostgresClient
     let logger: Logger
     let commits: CommitSignal
+    private let poolRunning = StartSignal()
 
     init(url: String, logger: Logger, commits: CommitSignal) throws {
         self.client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
@@ -46,6 +47,7 @@ final class PostgresBackend: DatabaseBackend {
 
     func open() async throws {
         // The pool only hands out connections while `run()` is running; this waits for it.
+        await poolRunning.wait()
         try await client.withConnection { connection in
             _ = try await connection.query("SELECT 1", logger: logger).get()
         }
@@ -53,7 +55,10 @@ final class PostgresBackend: DatabaseBackend {
 
     func run() async throws {
         await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
+            group.addTask {
+                self.poolRunning.fire()
+                await self.client.run()
+            }
             group.addTask { await self.listenForOtherReplicas() }
             try? await gracefulShutdown()
             group.cancelAll()

@@ -146,8 +146,8 @@ private actor SQLiteConnections {
 }
 
 /// The single writer. Writes that arrive while a transaction is running queue up and commit
-/// together in the next one (group commit): each runs inside its own SAVEPOINT, so one failing
-/// write rolls back only itself, and none is acknowledged before the COMMIT that holds it.
+/// together in the next one (group commit); none is acknowledged before the COMMIT that holds it,
+/// and one failing write never takes the others down with it (see `commit`).
 actor SQLiteWriter {
     private struct Job: Sendable {
         let workspace: String?
@@ -210,47 +210,49 @@ actor SQLiteWriter {
         draining = false
     }
 
+    /// Commits a batch in one transaction. If any write in it fails, the batch is rolled back and
+    /// every write runs again in a transaction of its own, so the failure stays with the write that
+    /// caused it. (Bodies only touch the database, so running one again is safe; and failures are
+    /// rare enough that the common case saves a savepoint round trip per write.)
     private func commit(_ batch: [Job]) async {
-        do {
-            try await sql.raw("BEGIN IMMEDIATE").run()
-        } catch {
-            for job in batch { job.continuation.resume(throwing: error) }
+        guard batch.count > 1 else {
+            await runAlone(batch[0])
             return
         }
-        var outcomes: [Result<any Sendable, any Error>] = []
-        outcomes.reserveCapacity(batch.count)
-        let single = batch.count == 1
-        for job in batch {
-            do {
-                if !single { try await sql.raw("SAVEPOINT write").run() }
-                let value = try await job.body(sql)
-                if !single { try await sql.raw("RELEASE write").run() }
-                outcomes.append(.success(value))
-            } catch {
-                if !single {
-                    try? await sql.raw("ROLLBACK TO write").run()
-                    try? await sql.raw("RELEASE write").run()
-                }
-                outcomes.append(.failure(error))
-            }
-        }
+        var values: [any Sendable] = []
+        values.reserveCapacity(batch.count)
         do {
-            if single, case .failure = outcomes[0] {
-                try await sql.raw("ROLLBACK").run()
-            } else {
-                try await sql.raw("COMMIT").run()
-            }
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            for job in batch { values.append(try await job.body(sql)) }
+            try await sql.raw("COMMIT").run()
         } catch {
             try? await sql.raw("ROLLBACK").run()
-            for job in batch { job.continuation.resume(throwing: error) }
+            for job in batch { await runAlone(job) }
             return
         }
         var touched = Set<String>()
-        for (job, outcome) in zip(batch, outcomes) {
-            if case .success = outcome, let workspace = job.workspace { touched.insert(workspace) }
-            job.continuation.resume(with: outcome)
+        for (job, value) in zip(batch, values) {
+            if let workspace = job.workspace { touched.insert(workspace) }
+            job.continuation.resume(returning: value)
         }
         for workspace in touched { commits.send(workspace) }
+    }
+
+    private func runAlone(_ job: Job) async {
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+            do {
+                let value = try await job.body(sql)
+                try await sql.raw("COMMIT").run()
+                job.continuation.resume(returning: value)
+                if let workspace = job.workspace { commits.send(workspace) }
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                job.continuation.resume(throwing: error)
+            }
+        } catch {
+            job.continuation.resume(throwing: error)
+        }
     }
 }
 

@@ -10,23 +10,20 @@ enum EventLog {
     static func append(
         _ draft: EventDraft, workspace: String, on sql: any SQLDatabase, at now: Date
     ) async throws -> Int64 {
+        // One statement: the next sequence comes from the workspace's counter, and a trigger moves
+        // the counter on (migration 3).
         guard
             let row = try await sql.raw(
                 """
-                UPDATE workspaces SET event_sequence = event_sequence + 1 WHERE id = \(bind: workspace)
-                RETURNING event_sequence
+                INSERT INTO events (workspace_id, sequence, type, task_id, actor_type, actor_id, actor_name, data, created_at)
+                SELECT id, event_sequence + 1, \(bind: draft.type.rawValue), \(bind: draft.taskID),
+                       \(bind: draft.actor.type.rawValue), \(bind: draft.actor.id), \(bind: draft.actor.name),
+                       \(bind: String(decoding: draft.data, as: UTF8.self)), \(bind: now.milliseconds)
+                FROM workspaces WHERE id = \(bind: workspace)
+                RETURNING sequence
                 """
             ).first()
         else { throw NotFoundError("workspace", id: workspace) }
-        let sequence = try row.int64("event_sequence")
-        try await sql.raw(
-            """
-            INSERT INTO events (workspace_id, sequence, type, task_id, actor_type, actor_id, actor_name, data, created_at)
-            VALUES (\(bind: workspace), \(bind: sequence), \(bind: draft.type.rawValue), \(bind: draft.taskID),
-                    \(bind: draft.actor.type.rawValue), \(bind: draft.actor.id), \(bind: draft.actor.name),
-                    \(bind: String(decoding: draft.data, as: UTF8.self)), \(bind: now.milliseconds))
-            """
-        ).run()
-        return sequence
+        return try row.int64("sequence")
     }
 }

@@ -19,5 +19,6 @@ extension Migration {
     static let all: [Migration] = [
         .m001Foundation,
         .m002Workers,
+        .m003EventSequenceTrigger,
     ]
 }

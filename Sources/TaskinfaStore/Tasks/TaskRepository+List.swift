@@ -18,7 +18,14 @@ extension TaskRepository {
             let descending = query.direction == .desc
             var statement: SQLQueryString = ""
             if let search {
-                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect)
+                // Ranked by relevance with nothing else to filter: only the best `offset + limit`
+                // matches of each index can make the page, so neither index is read past them.
+                let unfiltered =
+                    sort == .relevance && filter.projectID == nil && (filter.statuses ?? []).isEmpty
+                    && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
+                    && filter.parentID == nil
+                let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
+                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: top)
             }
             statement += "SELECT \(TaskRow.columns)"
             if search != nil { statement += ", r.score" }
@@ -87,7 +94,7 @@ extension TaskRepository {
         case .priority: ["t.priority_rank", "t.created_at", "t.id"]
         case .dueDate: ["COALESCE(t.due_date, '9999-12-31')", "t.id"]
         case .title: ["t.title", "t.id"]
-        case .relevance: ["r.score", "t.id"]
+        case .relevance: ["r.score", "t.row_id"]
         }
     }
 
@@ -125,9 +132,13 @@ extension TaskRepository {
 }
 
 /// The full-text part of a task query, per dialect: a `ranked(row_id, score)` CTE of the tasks
-/// whose title, labels, description or comments match, lower score = better match.
+/// whose title, labels, description or comments match, lower score = better match. With `top`,
+/// only the best `top` matches of the task index and of the comment index are kept.
 enum SearchSQL {
-    static func rankedHits(_ search: SearchQuery, workspace: String, dialect: SQLDialectKind) -> SQLQueryString {
+    static func rankedHits(_ search: SearchQuery, workspace: String, dialect: SQLDialectKind, top: Int?) -> SQLQueryString {
+        // Ties are broken by the task's row id here and in the final ORDER BY alike, so every page
+        // of a relevance listing draws from the same order.
+        let limit = SQLQueryString(top.map { " ORDER BY score, row_id LIMIT \($0)" } ?? "")
         switch dialect {
         case .sqlite:
             // The workspace id is indexed as one token; columns are weighted title > labels >
@@ -137,12 +148,15 @@ enum SearchSQL {
             let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression))"
             return """
                 WITH hits(row_id, score) AS (
-                    SELECT rowid, bm25(task_search, 0.0, 10.0, 5.0, 1.0) FROM task_search WHERE task_search MATCH \(bind: taskMatch)
+                    SELECT row_id, score FROM (
+                        SELECT rowid AS row_id, bm25(task_search, 0.0, 10.0, 5.0, 1.0) AS score
+                        FROM task_search WHERE task_search MATCH \(bind: taskMatch)\(limit))
                     UNION ALL
-                    SELECT ht.row_id, bm25(comment_search, 0.0, 1.0) * 0.5
-                    FROM comment_search JOIN comments hc ON hc.row_id = comment_search.rowid
-                    JOIN tasks ht ON ht.id = hc.task_id
-                    WHERE comment_search MATCH \(bind: commentMatch)
+                    SELECT row_id, score FROM (
+                        SELECT ht.row_id AS row_id, bm25(comment_search, 0.0, 1.0) * 0.5 AS score
+                        FROM comment_search JOIN comments hc ON hc.row_id = comment_search.rowid
+                        JOIN tasks ht ON ht.id = hc.task_id
+                        WHERE comment_search MATCH \(bind: commentMatch)\(limit))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
                 """
@@ -150,12 +164,12 @@ enum SearchSQL {
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
-                    SELECT ht.row_id, -ts_rank(ht.search_vector, query.q) FROM tasks ht, query
-                    WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q
+                    (SELECT ht.row_id AS row_id, -ts_rank(ht.search_vector, query.q) AS score FROM tasks ht, query
+                    WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(limit))
                     UNION ALL
-                    SELECT ht.row_id, -ts_rank(hc.search_vector, query.q) * 0.5
+                    (SELECT ht.row_id AS row_id, -ts_rank(hc.search_vector, query.q) * 0.5 AS score
                     FROM comments hc JOIN tasks ht ON ht.id = hc.task_id, query
-                    WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q
+                    WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(limit))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
                 """

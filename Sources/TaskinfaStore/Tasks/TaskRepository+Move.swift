@@ -12,10 +12,7 @@ extension TaskRepository {
         try scope.require(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
-            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
-            let old = try await TaskRow.load(id, scope: scope, on: sql)
-            try Self.checkVersion(old, expectedVersion)
-            try await Claims.checkFence(old, scope: scope, on: sql)
+            let old = try await Self.loadForChange(ref, expectedVersion: expectedVersion, scope: scope, on: sql)
             var task = old
             let position = try await Self.position(for: placement, in: status, moving: old.id, scope: scope, on: sql)
             try await Claims.place(&task, in: status, at: position, scope: scope, now: now, on: sql)

@@ -95,10 +95,7 @@ public struct TaskRepository: Sendable {
         try scope.require(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
-            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
-            let old = try await TaskRow.load(id, scope: scope, on: sql)
-            try Self.checkVersion(old, expectedVersion)
-            try await Claims.checkFence(old, scope: scope, on: sql)
+            let old = try await Self.loadForChange(ref, expectedVersion: expectedVersion, scope: scope, on: sql)
             let updated = try await Self.apply(changes, to: old, scope: scope, at: now, on: sql)
             return try await Self.commit(updated, replacing: old, type: .taskUpdated, scope: scope, at: now, on: sql)
         }
@@ -117,6 +114,17 @@ public struct TaskRepository: Sendable {
     }
 
     // MARK: - Steps shared by update, move and bulk
+
+    /// The task a change applies to: found by id or key, at the version the client read, and (for
+    /// a worker) still under its claim.
+    static func loadForChange(_ ref: String, expectedVersion: Int?, scope: WorkspaceScope, on sql: any SQLDatabase)
+        async throws -> TaskItem
+    {
+        let task = try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
+        try checkVersion(task, expectedVersion)
+        try await Claims.checkFence(task, scope: scope, on: sql)
+        return task
+    }
 
     static func checkVersion(_ task: TaskItem, _ expected: Int?) throws {
         if let expected, expected != task.version {

@@ -194,7 +194,7 @@ struct ExecutionRunner: Sendable {
         let command = ProcessRunner.Command(
             executable: wrapped.executable, arguments: wrapped.arguments,
             environment: sandbox.kind == .none ? environment : ["PATH": environment["PATH"] ?? "/usr/bin:/bin"],
-            workingDirectory: workspace.directory, standardInput: invocation.standardInput)
+            workingDirectory: workspace.directory, standardInputFile: invocation.promptOnStandardInput ? promptFile : nil)
         let executionID = claim.execution.id
         return try await withThrowingTaskGroup(of: ProcessRunner.Outcome.self) { group in
             group.addTask {

@@ -13,7 +13,8 @@ struct Executor: Sendable {
     /// What one loop runs.
     struct Invocation: Sendable {
         var command: [String]
-        var standardInput: String
+        /// The prompt goes to the command's standard input (it is always in the prompt file too).
+        var promptOnStandardInput: Bool
         var environment: [String: String]
         /// Files to write before the loop (path → contents), e.g. the MCP configuration.
         var files: [String: String]
@@ -71,7 +72,7 @@ struct Executor: Sendable {
                 "--mcp-config", config, "--strict-mcp-config",
             ]
             if let model { command += ["--model", model] }
-            return Invocation(command: command, standardInput: context.prompt, environment: environment, files: files)
+            return Invocation(command: command, promptOnStandardInput: true, environment: environment, files: files)
         case .codex:
             let home = (context.controlDirectory as NSString).appendingPathComponent("codex-home")
             var toml = "[mcp_servers.taskinfa]\ncommand = \(Self.tomlString(context.mcpCommand[0]))\n"
@@ -83,12 +84,12 @@ struct Executor: Sendable {
             var command = [program, "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--skip-git-repo-check"]
             if let model { command += ["-m", model] }
             command.append("-")
-            return Invocation(command: command, standardInput: context.prompt, environment: environment, files: files)
+            return Invocation(command: command, promptOnStandardInput: true, environment: environment, files: files)
         case .gemini:
             environment["GEMINI_CLI_TRUST_WORKSPACE"] = "true"
             var command = [program, "-p", context.prompt, "--yolo", "-o", "stream-json"]
             if let model { command += ["-m", model] }
-            return Invocation(command: command, standardInput: "", environment: environment, files: files)
+            return Invocation(command: command, promptOnStandardInput: false, environment: environment, files: files)
         case .opencode:
             let local: [String: Any] = [
                 "type": "local", "command": context.mcpCommand, "environment": context.mcpEnvironment,
@@ -97,18 +98,18 @@ struct Executor: Sendable {
             environment["PWD"] = context.workTree
             var command = [program, "run", "--format", "json", "--dangerously-skip-permissions", "--dir", context.workTree]
             if let model { command += ["--model", model] }
-            return Invocation(command: command, standardInput: context.prompt, environment: environment, files: files)
+            return Invocation(command: command, promptOnStandardInput: true, environment: environment, files: files)
         case .aider:
             var command = [program, "--message-file", context.promptFile, "--yes-always", "--no-pretty", "--no-stream", "--no-auto-commits"]
             if let model { command += ["--model", model] }
-            return Invocation(command: command, standardInput: "", environment: environment, files: files)
+            return Invocation(command: command, promptOnStandardInput: false, environment: environment, files: files)
         case .command:
             // The generic contract: prompt on stdin and in TASKINFA_PROMPT_FILE; the MCP server is
             // described in TASKINFA_MCP_CONFIG for agents that can use one.
             let config = (context.controlDirectory as NSString).appendingPathComponent("mcp.json")
             files[config] = Self.json(["mcpServers": ["taskinfa": mcpServer]])
             environment["TASKINFA_MCP_CONFIG"] = config
-            return Invocation(command: ["/bin/sh", "-c", program], standardInput: context.prompt, environment: environment, files: files)
+            return Invocation(command: ["/bin/sh", "-c", program], promptOnStandardInput: true, environment: environment, files: files)
         }
     }
 

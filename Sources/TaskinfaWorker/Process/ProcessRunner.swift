@@ -11,7 +11,9 @@ enum ProcessRunner {
         var arguments: [String]
         var environment: [String: String]
         var workingDirectory: String
-        var standardInput: String = ""
+        /// A file read as standard input (nil: /dev/null). A file rather than a pipe the worker
+        /// writes: an agent that exits without reading its input can't break a write.
+        var standardInputFile: String?
     }
 
     enum Outcome: Sendable, Equatable {
@@ -48,6 +50,7 @@ enum ProcessRunner {
     ) async throws -> Outcome {
         try await withThrowingTaskGroup(of: Outcome?.self) { group in
             group.addTask {
+                let input = try FileDescriptor.open(command.standardInputFile ?? "/dev/null", .readOnly)
                 var options = PlatformOptions()
                 options.processGroupID = 0
                 options.teardownSequence = teardown
@@ -55,7 +58,7 @@ enum ProcessRunner {
                     executable(command.executable), arguments: Arguments(command.arguments),
                     environment: .custom(Dictionary(uniqueKeysWithValues: command.environment.map { (Environment.Key(rawValue: $0.key)!, $0.value) })),
                     workingDirectory: FilePath(command.workingDirectory), platformOptions: options,
-                    input: .string(command.standardInput), output: .sequence, error: .sequence
+                    input: .fileDescriptor(input, closeAfterSpawningProcess: true), output: .sequence, error: .sequence
                 ) { execution in
                     try await withThrowingTaskGroup(of: Void.self) { readers in
                         readers.addTask {

@@ -36,7 +36,9 @@ enum TestDatabase {
         }
         try await connection.close()
         let credentials = user + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? "")
-        return "postgres://\(credentials)@\(host):\(port)/\(name)"
+        // Tests run in parallel, each with its own pool: a small pool keeps the sum under the
+        // server's connection limit.
+        return "postgres://\(credentials)@\(host):\(port)/\(name)?pool_size=6"
     }
 
     static func temporaryDirectory() throws -> String {
