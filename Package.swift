@@ -90,7 +90,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
             ],
-            resources: [.copy("Web")],
             swiftSettings: swiftSettings
         ),
         // The bot runtime: claim loop, agent executors, sandbox, git work trees, log shipping.

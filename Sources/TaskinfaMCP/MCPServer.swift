@@ -21,19 +21,24 @@ public enum TaskinfaMCPServer {
         }
         await mcp.withMethodHandler(CallTool.self) { params in
             guard let tool = catalog[params.name] else {
-                return .init(content: [.text("Unknown tool \(params.name)")], isError: true)
+                return reply("Unknown tool \(params.name)", isError: true)
             }
             do {
                 let text = try await tool.run(ToolArguments(params.arguments), tools)
-                return .init(content: [.text(text)], isError: false)
+                return reply(text, isError: false)
             } catch let error as ToolError {
-                return .init(content: [.text("Error: \(error.description)")], isError: true)
+                return reply("Error: \(error.description)", isError: true)
             } catch {
                 logger.warning("tool \(params.name) failed", metadata: ["error": "\(error)"])
-                return .init(content: [.text("Error: \(error)")], isError: true)
+                return reply("Error: \(error)", isError: true)
             }
         }
         try await mcp.start(transport: StdioTransport(logger: logger))
         await mcp.waitUntilCompleted()
+    }
+
+    /// A tool's answer: one text block; errors are tool results the model can read, not crashes.
+    private static func reply(_ text: String, isError: Bool) -> CallTool.Result {
+        .init(content: [.text(text: text, annotations: nil, _meta: nil)], isError: isError)
     }
 }

@@ -9,7 +9,7 @@ import TaskinfaCore
 /// working credential.
 enum TokenHash {
     static func of(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(token.utf8)).hexString
     }
 }
 

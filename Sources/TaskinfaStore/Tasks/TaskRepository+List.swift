@@ -26,11 +26,14 @@ extension TaskRepository {
                     && filter.parentID == nil
                 let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
                 statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: top)
+                statement += "SELECT \(TaskRow.columns), r.score"
+                // A few best hits: start from them. SQLite would otherwise walk every task of the
+                // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
+                let join: SQLQueryString = top != nil && dialect == .sqlite ? "CROSS JOIN" : "JOIN"
+                statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
+            } else {
+                statement += "SELECT \(TaskRow.columns)" + TaskRow.from
             }
-            statement += "SELECT \(TaskRow.columns)"
-            if search != nil { statement += ", r.score" }
-            statement += TaskRow.from
-            if search != nil { statement += "JOIN ranked r ON r.row_id = t.row_id " }
             statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
             statement += Self.conditions(for: filter, workspace: scope.workspaceID)
             let keys = Self.sortKeys(sort)

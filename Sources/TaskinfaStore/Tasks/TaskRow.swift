@@ -12,8 +12,9 @@ enum TaskRow {
         t.branch_name, t.commit_sha, t.awaiting_reply_since, p.key AS project_key
         """
 
-    /// `FROM tasks t JOIN projects p …`: every task read joins its project for the key.
-    static let from: SQLQueryString = " FROM tasks t JOIN projects p ON p.id = t.project_id "
+    /// Every task read joins its project for the key.
+    static let projectJoin: SQLQueryString = " JOIN projects p ON p.id = t.project_id "
+    static let from: SQLQueryString = " FROM tasks t" + projectJoin
 
     static func task(from row: any SQLRow) throws -> TaskItem {
         let labelsJSON = try row.string("labels")

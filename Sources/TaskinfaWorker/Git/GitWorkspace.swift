@@ -67,11 +67,11 @@ struct GitWorkspace: Sendable {
         for line in status.split(separator: "\n") where line.hasPrefix("?? ") {
             let path = (directory as NSString).appendingPathComponent(String(line.dropFirst(3)))
             if let data = FileManager.default.contents(atPath: path) {
-                untracked += "\(line):\(SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined())\n"
+                untracked += "\(line):\(SHA256.hash(data: data).hexString)\n"
             }
         }
         let digest = SHA256.hash(data: Data((head + status + diff + untracked).utf8))
-        return digest.map { String(format: "%02x", $0) }.joined()
+        return digest.hexString
     }
 
     /// Commits whatever the agent left (if anything) and returns HEAD.
