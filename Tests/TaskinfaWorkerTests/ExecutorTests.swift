@@ -86,6 +86,19 @@ import Testing
         #expect(joined.range(of: "--tmpfs /srv/work")!.lowerBound < joined.range(of: "--bind /srv/work/web")!.lowerBound)
     }
 
+    @Test func programsInHiddenFoldersStayRunnable() {
+        let sandbox = Sandbox(
+            kind: .bubblewrap(path: "/usr/bin/bwrap"), workRoot: "/srv/work", home: "/home/bot",
+            programs: ["/tmp/build/taskinfa", "/usr/local/bin/taskinfa"])
+        // Folders under /tmp or home come back read-only; a program right in home shows only itself;
+        // programs outside the hidden folders need nothing.
+        #expect(sandbox.programFolders(["/home/bot/.local/bin/claude", "/home/bot/agent", "/usr/bin/git", "/tmp/build/taskinfa"])
+            == ["/home/bot/.local/bin", "/home/bot/agent", "/tmp/build"])
+        let joined = sandbox.wrap(["/tmp/build/agent"], workTree: "/srv/work/web", environment: [:]).arguments.joined(separator: " ")
+        #expect(joined.contains("--ro-bind /tmp/build /tmp/build"))
+        #expect(joined.range(of: "--tmpfs /tmp")!.lowerBound < joined.range(of: "--ro-bind /tmp/build")!.lowerBound)
+    }
+
     @Test func withoutASandboxTheCommandRunsAsIs() {
         let (executable, arguments) = Sandbox(kind: .none).wrap(["agent", "x"], workTree: "/w", environment: [:])
         #expect(executable == "agent" && arguments == ["x"])

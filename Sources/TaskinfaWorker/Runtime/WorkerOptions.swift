@@ -40,7 +40,7 @@ public struct WorkerOptions: Sendable {
         let kind = try Sandbox.resolve(sandboxMode ?? configuration.sandbox)
         return Sandbox(
             kind: kind, shared: sharedPaths, hidden: apiKeyFile.map { [$0] } ?? [],
-            workRoot: (workDirectory as NSString).standardizingPath)
+            workRoot: (workDirectory as NSString).standardizingPath, programs: [taskinfaBinary])
     }
 
     /// git needs little of the worker's environment: where it lives, who it is, how it reaches remotes.

@@ -19,6 +19,8 @@ struct Sandbox: Sendable, Equatable {
     /// The worker's work folder: the other tasks' trees in it are hidden.
     var workRoot: String?
     var home: String = FileManager.default.homeDirectoryForCurrentUser.path
+    /// Programs the agent runs besides its own command (this binary, as `taskinfa mcp`).
+    var programs: [String] = []
 
     /// Picks the sandbox for a mode: `auto` uses bubblewrap when installed and usable.
     static func resolve(_ mode: SandboxMode, bubblewrap: String? = ProcessRunner.locate("bwrap")) throws -> Kind {
@@ -45,6 +47,12 @@ struct Sandbox: Sendable, Equatable {
         // Hide the home folder and the worker's other work trees, then open the agent's own tree.
         arguments += ["--tmpfs", home]
         if let workRoot { arguments += ["--tmpfs", workRoot] }
+        // An agent CLI installed in the home folder (npm, pipx, ~/.local/bin) or a binary under /tmp
+        // must stay runnable: its folder comes back read-only.
+        let agent = ProcessRunner.locate(command[0], path: environment["PATH"]) ?? command[0]
+        for path in programFolders([agent] + programs) {
+            arguments += ["--ro-bind", path, path]
+        }
         for path in shared where FileManager.default.fileExists(atPath: path) {
             arguments += ["--bind", path, path]
         }
@@ -59,6 +67,26 @@ struct Sandbox: Sendable, Equatable {
         arguments += ["--chdir", workTree, "--"]
         arguments += command
         return (bwrap, arguments)
+    }
+
+    /// The folders to show again so that `programs` can run: for each program that a hidden folder
+    /// (/tmp, the home folder, the work folder) would cover, the folder holding it and the folder
+    /// holding its symlink's target, or the file alone where that folder is a hidden one itself.
+    func programFolders(_ programs: [String]) -> [String] {
+        let hiddenRoots = ["/tmp", home] + (workRoot.map { [$0] } ?? [])
+        func isHidden(_ path: String) -> Bool {
+            hiddenRoots.contains { path.hasPrefix($0 + "/") }
+        }
+        var folders: [String] = []
+        for program in programs where program.hasPrefix("/") {
+            let target = URL(fileURLWithPath: program).resolvingSymlinksInPath().path
+            for path in [program, target] where isHidden(path) {
+                let folder = (path as NSString).deletingLastPathComponent
+                let shown = hiddenRoots.contains { $0 == folder || $0.hasPrefix(folder + "/") } ? path : folder
+                if !folders.contains(shown) { folders.append(shown) }
+            }
+        }
+        return folders
     }
 
     enum SandboxError: Error, CustomStringConvertible {
