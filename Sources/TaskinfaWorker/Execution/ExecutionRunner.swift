@@ -190,7 +190,8 @@ struct ExecutionRunner: Sendable {
             inherited: ProcessInfo.processInfo.environment, passing: options.passEnvironment, contract: contract,
             home: sandbox.home)
         environment.merge(invocation.environment) { _, new in new }
-        let wrapped = sandbox.wrap(invocation.command, workTree: workspace.directory, environment: environment)
+        let wrapped = sandbox.wrap(
+            invocation.command, alsoRunning: invocation.starts, workTree: workspace.directory, environment: environment)
         let command = ProcessRunner.Command(
             executable: wrapped.executable, arguments: wrapped.arguments,
             environment: sandbox.kind == .none ? environment : ["PATH": environment["PATH"] ?? "/usr/bin:/bin"],

@@ -18,6 +18,8 @@ struct Executor: Sendable {
         var environment: [String: String]
         /// Files to write before the loop (path → contents), e.g. the MCP configuration.
         var files: [String: String]
+        /// The program a shell command line starts, which the sandbox must keep runnable.
+        var starts: [String] = []
     }
 
     /// Everything an invocation needs to know.
@@ -109,7 +111,11 @@ struct Executor: Sendable {
             let config = (context.controlDirectory as NSString).appendingPathComponent("mcp.json")
             files[config] = Self.json(["mcpServers": ["taskinfa": mcpServer]])
             environment["TASKINFA_MCP_CONFIG"] = config
-            return Invocation(command: ["/bin/sh", "-c", program], promptOnStandardInput: true, environment: environment, files: files)
+            // The sandbox can only keep the line's first program visible; what that one runs is its business.
+            let first = program.split(whereSeparator: \.isWhitespace).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
+            return Invocation(
+                command: ["/bin/sh", "-c", program], promptOnStandardInput: true, environment: environment, files: files,
+                starts: first.map { [$0] } ?? [])
         }
     }
 

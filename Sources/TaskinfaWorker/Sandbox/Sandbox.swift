@@ -34,8 +34,11 @@ struct Sandbox: Sendable, Equatable {
         }
     }
 
-    /// The command line that runs `command` inside the sandbox, in `workTree`, with exactly `environment`.
-    func wrap(_ command: [String], workTree: String, environment: [String: String]) -> (executable: String, arguments: [String]) {
+    /// The command line that runs `command` inside the sandbox, in `workTree`, with exactly `environment`;
+    /// `alsoRunning` names programs the command starts (the agent behind a shell line).
+    func wrap(
+        _ command: [String], alsoRunning: [String] = [], workTree: String, environment: [String: String]
+    ) -> (executable: String, arguments: [String]) {
         guard case .bubblewrap(let bwrap) = kind else {
             return (command[0], Array(command.dropFirst()))
         }
@@ -49,8 +52,8 @@ struct Sandbox: Sendable, Equatable {
         if let workRoot { arguments += ["--tmpfs", workRoot] }
         // An agent CLI installed in the home folder (npm, pipx, ~/.local/bin) or a binary under /tmp
         // must stay runnable: its folder comes back read-only.
-        let agent = ProcessRunner.locate(command[0], path: environment["PATH"]) ?? command[0]
-        for path in programFolders([agent] + programs) {
+        let started = ([command[0]] + alsoRunning).map { ProcessRunner.locate($0, path: environment["PATH"]) ?? $0 }
+        for path in programFolders(started + programs) {
             arguments += ["--ro-bind", path, path]
         }
         for path in shared where FileManager.default.fileExists(atPath: path) {
