@@ -81,6 +81,10 @@ enum PostgresDatabase {
         try psql.run()
         psql.waitUntilExit()
         guard psql.terminationStatus == 0 else { throw BenchError.unexpected("could not create database \(name)") }
-        return root.replacingOccurrences(of: "/postgres", with: "/\(name)", options: .backwards)
+        // Only the database at the end of the URL changes, not a user that happens to be "postgres".
+        guard let database = root.range(of: "/postgres", options: .backwards) else {
+            throw BenchError.unexpected("\(root) does not name the postgres database")
+        }
+        return root.replacingCharacters(in: database, with: "/\(name)")
     }
 }

@@ -28,6 +28,11 @@ import Testing
             let health = try await api.call(.get, "/healthz")
             let ready = try await api.call(.get, "/readyz")
             #expect(health.status == .ok && ready.status == .ok)
+            // Probes ignore credentials: a stale key or cookie a proxy sends along doesn't fail them.
+            let withStaleKey = try await api.call(.get, "/healthz", as: .key("tk_revokedlongago0000000000000000"))
+            let withStaleCookie = try await api.call(.get, "/readyz", as: .cookie("gone"))
+            #expect(withStaleKey.status == .ok && withStaleCookie.status == .ok)
+            #expect(try await api.call(.get, "/api/v1/auth/me", as: .key("tk_revokedlongago0000000000000000")).status == .unauthorized)
         }
     }
 }
