@@ -43,6 +43,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds between a worker's heartbeats (env TASKINFA_HEARTBEAT_SECONDS).")
     var heartbeatSeconds: Int?
 
+    @Option(help: "Seconds of silence after which a worker shows offline; default two thirds of the lease (env TASKINFA_OFFLINE_AFTER_SECONDS).")
+    var offlineAfterSeconds: Int?
+
     @Option(help: "The URL workers reach this server at, for the commands it hands out (env TASKINFA_PUBLIC_URL).")
     var publicURL: String?
 
@@ -83,6 +86,15 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--heartbeat-seconds must be at least 1 and shorter than the lease")
             }
             configuration.leases.heartbeatInterval = TimeInterval(beat)
+        }
+        if let silence = try offlineAfterSeconds
+            ?? environment["TASKINFA_OFFLINE_AFTER_SECONDS"].map({ try Self.integer($0, "TASKINFA_OFFLINE_AFTER_SECONDS") })
+        {
+            // Shorter than a heartbeat would make every healthy worker blink offline between beats.
+            guard (1...86_400).contains(silence), Double(silence) > configuration.leases.heartbeatInterval else {
+                throw ValidationError("--offline-after-seconds must be longer than the heartbeat interval and at most 86400")
+            }
+            configuration.leases.offlineAfter = TimeInterval(silence)
         }
         configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]

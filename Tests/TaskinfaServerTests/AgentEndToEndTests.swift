@@ -49,6 +49,22 @@ import Testing
         #expect(try await board.comments("WEB-1").last?["body"]?.string?.contains("finished through MCP") == true)
     }
 
+    @Test func aSilentWorkerShowsOfflineAfterTheConfiguredTime() async throws {
+        // A silence shorter than a heartbeat would make healthy workers blink: refused at start.
+        await #expect(throws: ServerProcess.ServerProcessError.self) {
+            _ = try await ServerProcess(
+                dataDirectory: try TestDatabase.temporaryDirectory() + "/data", databaseURL: nil,
+                extra: ["--heartbeat-seconds", "5", "--offline-after-seconds", "3"])
+        }
+        let board = try await AgentBoard.start(lease: 30, withRepository: false, serverOptions: ["--offline-after-seconds", "2"])
+        let (id, keyFile) = try await board.worker("quiet", configuration: [:])
+        let key = try String(contentsOfFile: keyFile, encoding: .utf8)
+        let beat = try await board.http.call(.POST, "/api/v1/workers/\(id)/heartbeat", json: ["status": "idle"], bearer: key)
+        #expect(beat.json["worker"]?["status"]?.string == "idle")
+        try await Task.sleep(for: .milliseconds(2_500))
+        #expect(try await board.get("/workers/\(id)")["status"]?.string == "offline")
+    }
+
     @Test func anAgentThatNeverChangesAnythingTripsTheNoProgressBreaker() async throws {
         let board = try await AgentBoard.start()
         let worker = try await board.start("alpha", mode: "noop", configuration: Self.limits)

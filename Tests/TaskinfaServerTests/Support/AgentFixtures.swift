@@ -14,7 +14,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     init(server: Int, keyFile: String, workDirectory: String, extra: [String] = [], environment: [String: String] = [:]) throws {
         log = workDirectory + ".log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let output = FileHandle(forWritingAtPath: log)!
         process.executableURL = ServerProcess.binary
         process.arguments =
@@ -46,11 +46,11 @@ struct AgentBoard: Sendable {
     let remote: String
     let root: String
 
-    static func start(lease: Int = 3, withRepository: Bool = true) async throws -> AgentBoard {
+    static func start(lease: Int = 3, withRepository: Bool = true, serverOptions: [String] = []) async throws -> AgentBoard {
         let root = try TestDatabase.temporaryDirectory()
         let server = try await ServerProcess(
             dataDirectory: root + "/data", databaseURL: try await TestDatabase.make(),
-            extra: ["--lease-seconds", String(lease), "--heartbeat-seconds", "1"])
+            extra: ["--lease-seconds", String(lease), "--heartbeat-seconds", "1"] + serverOptions)
         let http = HTTP(port: server.port)
         let signup = try await http.call(.POST, "/api/v1/auth/signup", json: ["email": "e2e@example.com", "password": "Secret123"])
         let cookie = String(try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last))
