@@ -13,13 +13,15 @@ struct WorkerAPI: Sendable {
     let serverURL: String
     let apiKey: String
 
-    init(server: String, apiKey: String) throws {
+    /// `timeout` bounds each call, connecting included (the HTTP client retries a refused connection
+    /// until then); claims long-poll, so the default is generous.
+    init(server: String, apiKey: String, timeout: Duration = .seconds(90)) throws {
         self.serverURL = server
         self.apiKey = apiKey
         self.client = Client(
             serverURL: try APIAddress.url(server: server),
             configuration: .init(dateTranscoder: .iso8601WithFractionalSeconds),
-            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: .seconds(90))),
+            transport: AsyncHTTPClientTransport(configuration: .init(client: .shared, timeout: TimeAmount(timeout))),
             middlewares: [CredentialsMiddleware(apiKey: apiKey)])
     }
 

@@ -14,8 +14,10 @@ struct ExecutionRunner: Sendable {
 
     func run(_ claim: Components.Schemas.ClaimResult, configuration: WorkerConfiguration) async {
         await state.begin(task: claim.task.id, execution: claim.execution.id)
+        // A batch of logs gives up after a few seconds: the agent's output waits on it, not on a 90 s timeout.
+        let logAPI = (try? WorkerAPI(server: api.serverURL, apiKey: api.apiKey, timeout: .seconds(5))) ?? api
         let shipper = LogShipper(
-            api: api, task: claim.task.id, execution: claim.execution.id, token: claim.claimToken, logger: logger)
+            api: logAPI, task: claim.task.id, execution: claim.execution.id, token: claim.claimToken, logger: logger)
         let timer = Task { await shipper.runTimer() }
         let succeeded = await execute(claim, configuration: configuration, shipper: shipper)
         timer.cancel()
