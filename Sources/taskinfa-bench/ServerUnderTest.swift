@@ -34,9 +34,15 @@ final class ServerUnderTest: @unchecked Sendable {
     /// Resident memory of the server process, from /proc (Linux).
     var residentMegabytes: Double { Self.residentMegabytes(of: process.processIdentifier) }
 
-    static func residentMegabytes(of pid: Int32) -> Double {
+    static func residentMegabytes(of pid: Int32) -> Double { statusMegabytes("VmRSS", of: pid) }
+
+    /// The private part of resident memory (heap, stacks), without the pages of the binary and the
+    /// shared libraries, which every taskinfa process on the machine shares with the page cache.
+    static func anonymousMegabytes(of pid: Int32) -> Double { statusMegabytes("RssAnon", of: pid) }
+
+    private static func statusMegabytes(_ field: String, of pid: Int32) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
             let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
         else { return .nan }
         return kilobytes / 1024
