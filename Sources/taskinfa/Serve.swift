@@ -35,7 +35,7 @@ struct Serve: AsyncParsableCommand {
     var sessionDays: Int?
 
     @Option(help: "bcrypt cost for new passwords, 10–16 (env TASKINFA_BCRYPT_COST).")
-    var bcryptCost: UInt8?
+    var bcryptCost: Int?
 
     @Option(help: "Seconds a worker's claim holds without a heartbeat (env TASKINFA_LEASE_SECONDS).")
     var leaseSeconds: Int?
@@ -59,7 +59,7 @@ struct Serve: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServerConfiguration()
         configuration.host = host ?? environment["TASKINFA_HOST"] ?? configuration.host
-        configuration.port = try port ?? environment["TASKINFA_PORT"].map { try Self.integer($0, "TASKINFA_PORT") } ?? configuration.port
+        configuration.port = try integer(port, env: "TASKINFA_PORT") ?? configuration.port
         configuration.dataDirectory = dataDirectory ?? environment["TASKINFA_DATA_DIR"] ?? configuration.dataDirectory
         configuration.databaseURL = databaseURL ?? environment["DATABASE_URL"] ?? environment["TASKINFA_DATABASE_URL"]
         if let level = logLevel ?? environment["TASKINFA_LOG_LEVEL"] {
@@ -68,28 +68,26 @@ struct Serve: AsyncParsableCommand {
             }
             configuration.logLevel = parsed
         }
-        if let days = try sessionDays ?? environment["TASKINFA_SESSION_DAYS"].map({ try Self.integer($0, "TASKINFA_SESSION_DAYS") }) {
+        if let days = try integer(sessionDays, env: "TASKINFA_SESSION_DAYS") {
             guard (1...365).contains(days) else { throw ValidationError("--session-days must be between 1 and 365") }
             configuration.sessions.idleLifetime = Double(days) * 86_400
         }
-        if let cost = try bcryptCost ?? environment["TASKINFA_BCRYPT_COST"].map({ UInt8(try Self.integer($0, "TASKINFA_BCRYPT_COST")) }) {
+        if let cost = try integer(bcryptCost, env: "TASKINFA_BCRYPT_COST") {
             guard (4...16).contains(cost) else { throw ValidationError("--bcrypt-cost must be between 4 and 16") }
-            configuration.bcryptCost = cost
+            configuration.bcryptCost = UInt8(cost)
         }
-        if let lease = try leaseSeconds ?? environment["TASKINFA_LEASE_SECONDS"].map({ try Self.integer($0, "TASKINFA_LEASE_SECONDS") }) {
+        if let lease = try integer(leaseSeconds, env: "TASKINFA_LEASE_SECONDS") {
             guard (2...3600).contains(lease) else { throw ValidationError("--lease-seconds must be between 2 and 3600") }
             configuration.leases.duration = TimeInterval(lease)
             configuration.leases.offlineAfter = max(TimeInterval(lease) * 2 / 3, 1)
         }
-        if let beat = try heartbeatSeconds ?? environment["TASKINFA_HEARTBEAT_SECONDS"].map({ try Self.integer($0, "TASKINFA_HEARTBEAT_SECONDS") }) {
+        if let beat = try integer(heartbeatSeconds, env: "TASKINFA_HEARTBEAT_SECONDS") {
             guard (1...600).contains(beat), Double(beat) < configuration.leases.duration else {
                 throw ValidationError("--heartbeat-seconds must be at least 1 and shorter than the lease")
             }
             configuration.leases.heartbeatInterval = TimeInterval(beat)
         }
-        if let silence = try offlineAfterSeconds
-            ?? environment["TASKINFA_OFFLINE_AFTER_SECONDS"].map({ try Self.integer($0, "TASKINFA_OFFLINE_AFTER_SECONDS") })
-        {
+        if let silence = try integer(offlineAfterSeconds, env: "TASKINFA_OFFLINE_AFTER_SECONDS") {
             // Shorter than a heartbeat would make every healthy worker blink offline between beats.
             guard (1...86_400).contains(silence), Double(silence) > configuration.leases.heartbeatInterval else {
                 throw ValidationError("--offline-after-seconds must be longer than the heartbeat interval and at most 86400")
@@ -112,7 +110,10 @@ struct Serve: AsyncParsableCommand {
         try await app.runService()
     }
 
-    static func integer(_ text: String, _ name: String) throws -> Int {
+    /// A whole-number setting: the flag, else its environment variable, which must be a number.
+    private func integer(_ flag: Int?, env name: String) throws -> Int? {
+        if let flag { return flag }
+        guard let text = ProcessInfo.processInfo.environment[name] else { return nil }
         guard let value = Int(text) else { throw ValidationError("\(name) must be a whole number") }
         return value
     }

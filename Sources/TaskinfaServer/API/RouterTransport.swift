@@ -8,7 +8,8 @@ import OpenAPIRuntime
 /// *no* body, or an operation whose body is optional (a claim without filters) fails to decode an
 /// empty one.
 struct RouterTransport: ServerTransport {
-    let router: Router<AppRequestContext>
+    /// Where the operations go: a group carrying the middleware only the API needs.
+    let routes: RouterGroup<AppRequestContext>
 
     func register(
         _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (
@@ -17,7 +18,7 @@ struct RouterTransport: ServerTransport {
         method: HTTPRequest.Method,
         path: String
     ) throws {
-        router.on(RouterPath(path), method: method) { request, context in
+        routes.on(RouterPath(path), method: method) { request, context in
             let length = request.headers[.contentLength].flatMap(Int.init)
             let chunked = request.headers[.transferEncoding] != nil
             let body: HTTPBody? =

@@ -25,13 +25,15 @@ public func buildApplication(
     router.middlewares.add(SecurityHeadersMiddleware())
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))
-    router.middlewares.add(AuthMiddleware(store: store, configuration: configuration))
 
     let api = APIImplementation(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
         configuration: configuration, hub: hub)
+    // Only the API needs a caller: probes, the docs page and the contract never cost a credential
+    // lookup (a load balancer's health checks, a browser sending its cookie along).
+    let apiRoutes = router.group().add(middleware: AuthMiddleware(store: store, configuration: configuration))
     try api.registerHandlers(
-        on: RouterTransport(router: router), serverURL: URL(string: "/api/v1")!,
+        on: RouterTransport(routes: apiRoutes), serverURL: URL(string: "/api/v1")!,
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     HealthRoutes.add(to: router, store: store)
     try DocsRoutes.add(to: router)

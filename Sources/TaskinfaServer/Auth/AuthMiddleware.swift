@@ -13,14 +13,10 @@ struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let store: Store
     let configuration: ServerConfiguration
-    static let apiPrefix = "/api/v1/"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        // Probes, the docs page and the contract need no caller: a load balancer's health checks
-        // (or a browser sending its cookie along) never cost a credential lookup.
-        guard request.uri.path.hasPrefix(Self.apiPrefix) else { return try await next(request, context) }
         var info = RequestInfo.current
         info.ipAddress = clientAddress(request, context: context)
         info.userAgent = request.headers[.userAgent]
