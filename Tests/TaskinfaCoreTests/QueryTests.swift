@@ -41,6 +41,17 @@ import Testing
         #expect(try TaskQuery(filter: TaskFilter(query: "x"), limit: nil, cursor: nil).sort == .relevance)
     }
 
+    @Test func aFilterNamesABadProjectOrParentAndKeepsEachColumnOnce() throws {
+        #expect(throws: ValidationError([
+            FieldError(field: "project_id", message: "must be a project id (prj_…)"),
+            FieldError(field: "parent_id", message: "must be a task id, a task key or none"),
+        ])) {
+            try TaskFilter(projectID: "WEB", parentID: "tsk_" + String(repeating: "x", count: 70)).validated()
+        }
+        let clean = try TaskFilter(statuses: [.todo, .done, .todo, .done], priorities: [.high, .high]).validated()
+        #expect(clean.statuses == [.todo, .done] && clean.priorities == [.high])
+    }
+
     @Test func aQueryReportsEveryBadField() {
         #expect(throws: ValidationError([
             FieldError(field: "assignee", message: "must be a member's user id (usr_…) or a worker id (wrk_…)"),

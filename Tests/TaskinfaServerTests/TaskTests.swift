@@ -330,6 +330,15 @@ private let invalidCreates: [([String: JSONValue], [String])] = [
             let invalid = try await api.call(
                 .patch, "/api/v1/saved-filters/\(id)", json: ["filters": ["sort": "relevance"]], as: account.credential)
             #expect(invalid.status == .badRequest && invalid.problemFields == ["filters.sort"])
+            // What it stores stays inside the contract: each column once, a project by its id.
+            let repeated = try await api.call(
+                .post, base, json: ["name": "Twice", "filters": ["status": ["todo", "todo", "done", "todo"]]], as: account.credential)
+            #expect(repeated.json["filters"]?["status"] == ["todo", "done"])
+            let badProject = try await api.call(
+                .post, base, json: ["name": "Bad", "filters": ["project_id": .string(String(repeating: "é", count: 80))]],
+                as: account.credential)
+            #expect(badProject.status == .badRequest && badProject.problemFields == ["filters.project_id"])
+            #expect(try await api.call(.delete, "/api/v1/saved-filters/\(repeated.json["id"]!.string!)", as: account.credential).status == .noContent)
             let renamed = try await api.call(.patch, "/api/v1/saved-filters/\(id)", json: ["name": "Hot"], as: account.credential)
             #expect(renamed.json["name"]?.string == "Hot" && renamed.json["filters"]?["label"]?.string == "bug")
             #expect(try await api.call(.get, base, as: account.credential).json["saved_filters"]?.array?.count == 1)

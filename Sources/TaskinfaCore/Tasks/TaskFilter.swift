@@ -48,7 +48,13 @@ public struct TaskFilter: Codable, Equatable, Sendable {
         if let assignee, assignee != "me", assignee != "none" {
             clean.assignee = validator.check { try TaskRules.assigneeID(assignee, field: "assignee") }
         }
-        if let parentID, parentID != "none", !parentID.hasPrefix("tsk_"), TaskKey(parentID) == nil {
+        if let projectID, !projectID.hasPrefix(IDPrefix.project.rawValue + "_") || projectID.count > 64 {
+            validator.fail("project_id", "must be a project id (prj_…)")
+        }
+        // Each column or priority once: a saved filter keeps what it was given, so repeats would stay.
+        clean.statuses = statuses.map(Self.unique)
+        clean.priorities = priorities.map(Self.unique)
+        if let parentID, parentID != "none", parentID.count > 64 || (!parentID.hasPrefix("tsk_") && TaskKey(parentID) == nil) {
             validator.fail("parent_id", "must be a task id, a task key or none")
         }
         if let query {
@@ -59,6 +65,11 @@ public struct TaskFilter: Codable, Equatable, Sendable {
         }
         try validator.throwIfInvalid()
         return clean
+    }
+
+    private static func unique<Value: Hashable>(_ values: [Value]) -> [Value] {
+        var seen = Set<Value>()
+        return values.filter { seen.insert($0).inserted }
     }
 }
 

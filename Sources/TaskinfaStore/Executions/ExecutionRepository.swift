@@ -398,7 +398,8 @@ public struct ExecutionRepository: Sendable {
             let column = report.outcome == .succeeded ? "tasks_succeeded" : "tasks_failed"
             if report.outcome != .cancelled {
                 try await sql.raw(
-                    SQLQueryString("UPDATE workers SET \(column) = \(column) + 1 WHERE id = ") + "\(bind: execution.workerID)"
+                    // `column` is one of the two names above, never input.
+                    "UPDATE workers SET \(unsafeRaw: column) = \(unsafeRaw: column) + 1 WHERE id = \(bind: execution.workerID)"
                 ).run()
             }
         }
