@@ -71,6 +71,12 @@ let package = Package(
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "OpenAPIGenerator", package: "swift-openapi-generator")]
         ),
+        // The contract's enums and the domain's, case by case (server, worker and MCP share it).
+        .target(
+            name: "TaskinfaContract",
+            dependencies: ["TaskinfaCore", "TaskinfaAPI"],
+            swiftSettings: swiftSettings
+        ),
         // The server application: handlers, auth, events, background services.
         .target(
             name: "TaskinfaServer",
@@ -78,6 +84,7 @@ let package = Package(
                 "TaskinfaCore",
                 "TaskinfaStore",
                 "TaskinfaAPI",
+                "TaskinfaContract",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
@@ -98,6 +105,7 @@ let package = Package(
             dependencies: [
                 "TaskinfaCore",
                 "TaskinfaAPI",
+                "TaskinfaContract",
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -167,6 +175,23 @@ let package = Package(
         .testTarget(
             name: "TaskinfaCoreTests",
             dependencies: ["TaskinfaCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaskinfaContractTests",
+            dependencies: ["TaskinfaContract", "TaskinfaCore", "TaskinfaAPI"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TaskinfaStoreTests",
+            dependencies: [
+                "TaskinfaStore",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

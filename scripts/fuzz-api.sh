@@ -23,7 +23,7 @@ base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" | head -1)
 
 # An account, a key with full rights, and some data for the fuzzer to find.
 curl -sf -c "$work/cookies" -H 'content-type: application/json' \
-  -d '{"email":"fuzz@example.com","password":"Secret123","name":"Fuzz"}' "$base/api/v1/auth/signup" > "$work/signup.json"
+  -d '{"email":"fuzz@example.com","password":"mauve kettle orbit","name":"Fuzz"}' "$base/api/v1/auth/signup" > "$work/signup.json"
 workspace=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$work/signup.json")
 key=$(curl -sf -b "$work/cookies" -H 'content-type: application/json' -d '{"name":"fuzz"}' \
   "$base/api/v1/workspaces/$workspace/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')

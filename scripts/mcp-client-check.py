@@ -46,7 +46,7 @@ async def main():
         line = server.stdout.readline()
         base = re.search(r"(http://127\.0\.0\.1:\d+)", line).group(1)
         _, headers, signup = request(base, "POST", "/api/v1/auth/signup",
-                                     {"email": "mcp@example.com", "password": "Secret123"})
+                                     {"email": "mcp@example.com", "password": "mauve kettle orbit"})
         cookie = headers["Set-Cookie"].split(";")[0]
         workspace = signup["workspace"]["id"]
         _, _, key = request(base, "POST", f"/api/v1/workspaces/{workspace}/api-keys", {"name": "mcp"}, {"Cookie": cookie})

@@ -116,7 +116,7 @@ struct Scenario: Sendable {
     /// session cookie too (creating keys and workers needs a person).
     static func signUp(_ client: inout Client) async throws -> (workspace: String, project: String, cookie: String) {
         let (_, signup) = try await client.request(
-            .POST, "/api/v1/auth/signup", json: ["email": "bench@example.com", "password": "Secret123"])
+            .POST, "/api/v1/auth/signup", json: ["email": "bench@example.com", "password": "mauve kettle orbit"])
         guard let workspace = ((signup as? [String: Any])?["workspace"] as? [String: Any])?["id"] as? String else {
             throw BenchError.unexpected("signup failed")
         }
@@ -124,7 +124,7 @@ struct Scenario: Sendable {
         var login = HTTPClientRequest(url: client.base + "/api/v1/auth/login")
         login.method = .POST
         login.headers.add(name: "Content-Type", value: "application/json")
-        login.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"Secret123"}"#))
+        login.body = .bytes(ByteBuffer(string: #"{"email":"bench@example.com","password":"mauve kettle orbit"}"#))
         let response = try await client.http.execute(login, timeout: .seconds(10))
         let cookie = response.headers["Set-Cookie"].first?.split(separator: ";").first.map(String.init) ?? ""
         var keyRequest = HTTPClientRequest(url: client.base + "/api/v1/workspaces/\(workspace)/api-keys")

@@ -33,6 +33,22 @@ import Testing
         #expect(throws: ValidationError.self) { try ProjectRules.repositoryURL(url) }
     }
 
+    @Test(arguments: [
+        "-u@host:path", "--upload-pack=touch /tmp/x", "ssh://-oProxyCommand=touch%20x/repo", "ssh://git@-oProxy/x",
+        "git@host:-path", "ext::sh -c touch% /tmp/x", "ext::sh", "fd::17", "file://relative", "https://host",
+    ])
+    func urlsGitCouldReadAsAnOptionOrAHelperAreRefused(_ url: String) {
+        #expect(throws: ValidationError.self) { try RepositoryURL.parse(url) }
+    }
+
+    @Test func eachURLSaysHowItIsFetched() throws {
+        #expect(try RepositoryURL.parse("https://github.com/a/b.git").transport == .https)
+        #expect(try RepositoryURL.parse("git@github.com:a/b.git").transport == .ssh)
+        #expect(try RepositoryURL.parse("ssh://git@host:2222/a/b").transport == .ssh)
+        #expect(try RepositoryURL.parse("http://host/a/b").transport == .http)
+        #expect(try RepositoryURL.parse("file:///srv/git/b.git").transport == .local)
+    }
+
     @Test(arguments: ["main", "release/1.2", "feature-x"])
     func branchNamesGitAcceptsAreAccepted(_ name: String) throws {
         #expect(try ProjectRules.branch(name) == name)

@@ -17,7 +17,7 @@ import Testing
         let server = try await ServerProcess(dataDirectory: dataDirectory, databaseURL: databaseURL)
         let http = HTTP(port: server.port)
         let signup = try await http.call(
-            .POST, "/api/v1/auth/signup", json: ["email": "crash@example.com", "password": "Secret123"])
+            .POST, "/api/v1/auth/signup", json: ["email": "crash@example.com", "password": "mauve kettle orbit"])
         let cookie = try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last)
         let workspace = try #require(signup.json["workspace"]?["id"]?.string)
         let key = try await http.call(
@@ -92,7 +92,7 @@ import Testing
             dataDirectory: try TestDatabase.temporaryDirectory(), databaseURL: try await TestDatabase.make())
         let http = HTTP(port: server.port)
         let signup = try await http.call(
-            .POST, "/api/v1/auth/signup", json: ["email": "term@example.com", "password": "Secret123"])
+            .POST, "/api/v1/auth/signup", json: ["email": "term@example.com", "password": "mauve kettle orbit"])
         let cookie = String(try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last))
         let workspace = try #require(signup.json["workspace"]?["id"]?.string)
         let started = ContinuousClock.now

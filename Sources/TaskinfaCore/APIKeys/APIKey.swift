@@ -15,10 +15,14 @@ public struct APIKey: Equatable, Sendable {
     public var revokedAt: Date?
     /// Set for a bot worker's own key: the key acts as that worker.
     public var workerID: String?
+    /// Set for the key a worker hands the agent of one execution: it acts as the worker, only on that
+    /// execution's task, and only while the execution runs.
+    public var executionID: String?
 
     public init(
         id: String, workspaceID: String, userID: String, name: String, preview: String, role: Role,
-        createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?, workerID: String? = nil
+        createdAt: Date, expiresAt: Date?, lastUsedAt: Date?, revokedAt: Date?, workerID: String? = nil,
+        executionID: String? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -31,6 +35,13 @@ public struct APIKey: Equatable, Sendable {
         self.lastUsedAt = lastUsedAt
         self.revokedAt = revokedAt
         self.workerID = workerID
+        self.executionID = executionID
+    }
+
+    /// What kind of credential this key is.
+    public var principal: Principal {
+        if workerID == nil { return .apiKey }
+        return executionID == nil ? .worker : .agent
     }
 
     public func isUsable(at now: Date) -> Bool {

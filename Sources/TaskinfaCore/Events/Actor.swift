@@ -1,6 +1,6 @@
 /// Who did something: a person, a bot worker, or the server itself (lease expiry, automation).
 public struct Actor: Codable, Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable {
+    public enum Kind: String, Codable, CaseIterable, Sendable {
         case user
         case bot
         case system

@@ -115,7 +115,7 @@ public struct ExecutionReport: Equatable, Sendable {
     public func validated() throws -> ExecutionReport {
         var validator = Validator()
         if outcome == .running || outcome == .expired {
-            validator.fail("outcome", "must be succeeded, failed, blocked or cancelled")
+            validator.fail("outcome", "must be succeeded, failed, blocked, cancelled or released")
         }
         if loops < 0 { validator.fail("loops", "must not be negative") }
         if errors < 0 { validator.fail("errors", "must not be negative") }
@@ -148,6 +148,9 @@ public enum ExecutionStatus: String, Codable, CaseIterable, Sendable {
     case cancelled
     /// The worker stopped renewing its lease.
     case expired
+    /// The worker gave the work back without holding it against the task: it was stopped, or its
+    /// host does not allow what the work needs (a command line, a repository). No attempt counts.
+    case released
 
     public var isFinal: Bool { self != .running }
 }

@@ -4,6 +4,8 @@
 ///   limit it stays out of the queue, flagged for a person;
 /// - a blocked agent hands the task to a person at once (flagged, its reason as a question);
 /// - a cancelled execution leaves the task in To Do, flagged, so no worker grabs it again;
+/// - a released one puts it back at the top of To Do for the next worker, without counting an
+///   attempt (the worker stopped, or its host won't run what the task needs);
 /// - a reply touches neither status nor attempts.
 public struct TaskDisposition: Equatable, Sendable {
     public var status: TaskStatus?
@@ -16,6 +18,13 @@ public struct TaskDisposition: Equatable, Sendable {
         _ outcome: ExecutionStatus, kind: ExecutionKind, failedAttempts: Int, retryLimit: Int, reason: String?,
         summary: String?
     ) -> TaskDisposition {
+        if outcome == .released {
+            return TaskDisposition(
+                status: kind == .reply ? nil : .todo, countsAsAttempt: false, flag: false,
+                comment: "\(reason ?? "The worker gave the task back.")"
+                    + (kind == .reply ? " The question waits for another worker." : " The task goes back to To Do for the next worker."),
+                commentKind: .error)
+        }
         if kind == .reply {
             let text = outcome == .succeeded ? (summary ?? "Done.") : "Could not answer: \(reason ?? outcome.rawValue)"
             return TaskDisposition(
@@ -23,7 +32,7 @@ public struct TaskDisposition: Equatable, Sendable {
                 commentKind: outcome == .succeeded ? .summary : .error)
         }
         switch outcome {
-        case .running:
+        case .running, .released:
             return TaskDisposition(status: nil, countsAsAttempt: false, flag: false, comment: "", commentKind: .progress)
         case .succeeded:
             return TaskDisposition(

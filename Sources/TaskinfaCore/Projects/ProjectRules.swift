@@ -3,7 +3,6 @@ import Foundation
 public enum ProjectRules {
     public static let maxNameLength = 100
     public static let maxDescriptionLength = 5000
-    public static let maxRepositoryURLLength = 500
     public static let keyLength = 2...10
 
     public static func name(_ raw: String) throws -> String {
@@ -41,24 +40,11 @@ public enum ProjectRules {
         return key.count >= 2 ? key : (key + "PRJ").prefix(3).description
     }
 
-    /// Where the project's code lives: an https/http/ssh/git/file URL or scp-like `git@host:path`.
+    /// Where the project's code lives: an https/http/ssh/git/file URL or scp-like `git@host:path`
+    /// (which of these a worker clones is its host's choice; see `RepositoryURL`).
     public static func repositoryURL(_ raw: String?) throws -> String? {
-        guard let raw else { return nil }
-        let url = raw.trimmingCharacters(in: .whitespaces)
-        if url.isEmpty { return nil }
-        if url.count > maxRepositoryURLLength {
-            throw ValidationError(field: "repository_url", message: "must be at most \(maxRepositoryURLLength) characters")
-        }
-        let schemes = ["https://", "http://", "ssh://", "git://", "file://"]
-        let hasScheme = schemes.contains { url.lowercased().hasPrefix($0) && url.count > $0.count }
-        let scpLike = url.range(of: #"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[^\s]+$"#, options: .regularExpression) != nil
-        let noSpaces = !url.unicodeScalars.contains { $0.properties.isWhitespace || $0.properties.generalCategory == .control }
-        guard (hasScheme || scpLike) && noSpaces else {
-            throw ValidationError(
-                field: "repository_url",
-                message: "must be a git URL (https://, ssh://, git://, file:// or user@host:path)")
-        }
-        return url
+        guard let raw, !raw.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+        return try RepositoryURL.parse(raw).text
     }
 
     /// A git branch name (the subset of `git check-ref-format` rules that matters here).

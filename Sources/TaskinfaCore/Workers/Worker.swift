@@ -9,6 +9,9 @@ public struct Worker: Codable, Equatable, Sendable {
     public var configuration: WorkerConfiguration
     /// What the worker last reported.
     public var reportedStatus: WorkerStatus
+    /// The worker's own words about its state, when it is in error (what its host refused, why the
+    /// agent can't start).
+    public var statusMessage: String?
     public var currentTaskID: String?
     public var currentLoop: Int?
     public var lastHeartbeatAt: Date?
@@ -20,8 +23,8 @@ public struct Worker: Codable, Equatable, Sendable {
 
     public init(
         id: String, workspaceID: String, name: String, specializations: [String], configuration: WorkerConfiguration,
-        reportedStatus: WorkerStatus, currentTaskID: String?, currentLoop: Int?, lastHeartbeatAt: Date?,
-        tasksSucceeded: Int, tasksFailed: Int, createdBy: String, createdAt: Date, updatedAt: Date
+        reportedStatus: WorkerStatus, statusMessage: String? = nil, currentTaskID: String?, currentLoop: Int?,
+        lastHeartbeatAt: Date?, tasksSucceeded: Int, tasksFailed: Int, createdBy: String, createdAt: Date, updatedAt: Date
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -29,6 +32,7 @@ public struct Worker: Codable, Equatable, Sendable {
         self.specializations = specializations
         self.configuration = configuration
         self.reportedStatus = reportedStatus
+        self.statusMessage = statusMessage
         self.currentTaskID = currentTaskID
         self.currentLoop = currentLoop
         self.lastHeartbeatAt = lastHeartbeatAt
@@ -52,6 +56,7 @@ public struct Worker: Codable, Equatable, Sendable {
         case id, name, specializations, configuration
         case workspaceID = "workspace_id"
         case reportedStatus = "reported_status"
+        case statusMessage = "status_message"
         case currentTaskID = "current_task_id"
         case currentLoop = "current_loop"
         case lastHeartbeatAt = "last_heartbeat_at"
@@ -68,6 +73,11 @@ public struct Worker: Codable, Equatable, Sendable {
 
     public static func validSpecializations(_ raw: [String]) throws -> [String] {
         try TaskRules.labels(raw, field: "specializations")
+    }
+
+    /// What a worker may say about its state in a heartbeat.
+    public static func validStatusMessage(_ raw: String?) throws -> String? {
+        try TextRules.body(raw, field: "message", maxLength: 2000)
     }
 }
 

@@ -4,39 +4,127 @@ public enum Action: String, Sendable, CaseIterable {
     case updateWorkspace
     case deleteWorkspace
     case manageMembers
+    /// Leave a workspace of one's own accord.
+    case leaveWorkspace
     case manageProjects
     case createTask
     case updateTask
     case deleteAnyTask
     case deleteOwnTask
     case comment
-    case createAPIKey
+    /// Create, list, rename and revoke one's own API keys.
+    case manageOwnAPIKeys
+    /// The same for everybody's keys.
     case manageAnyAPIKey
     case manageOwnSavedFilters
-    case manageWorkers
+    /// Add or remove a bot worker (adding one mints its key).
+    case registerWorkers
+    /// Change a worker's name, specialisations and configuration.
+    case configureWorkers
     /// Stop a running agent (any member may: it's the "stop" button on the card).
     case cancelExecution
+    /// What only a worker process does: heartbeats, claims, shipping logs, reporting an outcome.
+    case runExecutions
+    /// Say the agent is done with its task (MCP `complete_execution`).
+    case completeExecution
+}
+
+/// Who holds the credential a request came with. The role says how much a member may do; the
+/// principal says which kinds of action the credential may take at all. A leaked key must not be
+/// able to make more keys or change who belongs to the workspace, and a bot (the worker process,
+/// or the agent it runs) touches only the work it holds.
+public enum Principal: String, Sendable, CaseIterable {
+    /// A person signed in with a session.
+    case person
+    /// A script with a person's API key: it acts as that person, within the key's role.
+    case apiKey
+    /// A bot worker process, with its own key.
+    case worker
+    /// The coding agent of one execution, with the key its worker handed it for that execution.
+    case agent
+}
+
+/// How far an allowed action reaches.
+public enum Reach: Sendable, Equatable {
+    /// Not at all.
+    case none
+    /// Only the task (and execution) the bot holds a claim on: the store checks the claim.
+    case heldWork
+    /// Anywhere in the workspace.
+    case workspace
 }
 
 public enum Permission {
     /// The lowest role allowed to take each action.
     public static func minimumRole(for action: Action) -> Role {
         switch action {
-        case .readWorkspace, .comment, .createAPIKey, .manageOwnSavedFilters: .viewer
-        case .createTask, .updateTask, .deleteOwnTask, .cancelExecution: .member
-        case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .manageWorkers: .admin
+        case .readWorkspace, .comment, .manageOwnAPIKeys, .manageOwnSavedFilters, .leaveWorkspace: .viewer
+        case .createTask, .updateTask, .deleteOwnTask, .cancelExecution, .runExecutions, .completeExecution: .member
+        case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .registerWorkers,
+            .configureWorkers:
+            .admin
         case .deleteWorkspace: .owner
         }
     }
 
-    public static func allows(_ role: Role, _ action: Action) -> Bool {
-        role >= minimumRole(for: action)
+    /// Where a principal may take an action (before its role is considered).
+    public static func reach(of principal: Principal, for action: Action) -> Reach {
+        switch (principal, action) {
+        case (.person, .runExecutions), (.person, .completeExecution):
+            return .none
+        case (.person, _):
+            return .workspace
+        // A key is a person's script: it works the board, but never manages keys, members, workers'
+        // keys or the workspace's existence — those take a person who signed in.
+        case (.apiKey, .manageOwnAPIKeys), (.apiKey, .manageAnyAPIKey), (.apiKey, .manageMembers),
+            (.apiKey, .leaveWorkspace), (.apiKey, .registerWorkers), (.apiKey, .deleteWorkspace), (.apiKey, .runExecutions),
+            (.apiKey, .completeExecution):
+            return .none
+        case (.apiKey, _):
+            return .workspace
+        // Bots read the board and write only to what they hold: the task of their claim (its fields,
+        // its column, its comments, subtasks under it and its dependencies) and their execution.
+        case (.worker, .readWorkspace), (.agent, .readWorkspace):
+            return .workspace
+        case (.worker, .runExecutions):
+            return .heldWork
+        case (.worker, .comment), (.worker, .createTask), (.worker, .updateTask), (.worker, .completeExecution),
+            (.agent, .comment), (.agent, .createTask), (.agent, .updateTask), (.agent, .completeExecution):
+            return .heldWork
+        case (.worker, _), (.agent, _):
+            return .none
+        }
     }
 
-    /// Throws `AccessError.forbidden` naming the action when the role does not allow it.
-    public static func check(_ role: Role, _ action: Action) throws {
-        guard allows(role, action) else {
+    public static func allows(_ role: Role, _ action: Action, as principal: Principal = .person) -> Bool {
+        reach(of: principal, for: action) != .none && role >= minimumRole(for: action)
+    }
+
+    /// Throws when the principal may not take the action at all, or the role is too low; otherwise
+    /// says how far it reaches (`heldWork`: the caller must still prove its claim).
+    @discardableResult
+    public static func check(_ role: Role, _ action: Action, as principal: Principal = .person) throws -> Reach {
+        let reach = reach(of: principal, for: action)
+        guard reach != .none else { throw AccessError.refused(refusal(principal, action)) }
+        guard role >= minimumRole(for: action) else {
             throw AccessError.forbidden(action: action, role: role)
+        }
+        return reach
+    }
+
+    /// Why a principal can't take an action, in words a person can act on.
+    static func refusal(_ principal: Principal, _ action: Action) -> String {
+        switch principal {
+        case .person:
+            return "only a bot worker's own key can do this"
+        case .apiKey:
+            return "an API key can't do this (\(action.rawValue)); sign in as a person"
+        case .worker, .agent:
+            let who = principal == .worker ? "a worker" : "an agent"
+            switch action {
+            case .runExecutions: return "only the worker process itself can do this, with its own key"
+            default: return "\(who) can't do this (\(action.rawValue)); it works only on the task it holds"
+            }
         }
     }
 }

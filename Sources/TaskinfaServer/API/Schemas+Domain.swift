@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 
 // The generated API types built from domain values: the only place the two meet.
@@ -15,7 +16,7 @@ extension Components.Schemas.Workspace {
     init(_ workspace: Workspace, role: Role?) {
         self.init(
             id: workspace.id, name: workspace.name, description: workspace.description,
-            role: role.flatMap { Components.Schemas.Role(rawValue: $0.rawValue) }, createdAt: workspace.createdAt,
+            role: role.map(Components.Schemas.Role.init), createdAt: workspace.createdAt,
             updatedAt: workspace.updatedAt)
     }
 }
@@ -24,14 +25,6 @@ extension Components.Schemas.Member {
     init(_ member: Member) {
         self.init(user: .init(member.user), role: .init(member.role), joinedAt: member.joinedAt)
     }
-}
-
-extension Components.Schemas.Role {
-    init(_ role: Role) {
-        self = Components.Schemas.Role(rawValue: role.rawValue)!
-    }
-
-    var domain: Role { Role(rawValue: rawValue)! }
 }
 
 extension Components.Schemas.Session {
@@ -83,17 +76,17 @@ extension Components.Schemas.AgentState {
 extension Components.Schemas.WorkerConfiguration {
     init(_ configuration: WorkerConfiguration) {
         self.init(
-            executor: .init(rawValue: configuration.executor.rawValue)!, agentCommand: configuration.agentCommand,
+            executor: .init(configuration.executor), agentCommand: configuration.agentCommand,
             model: configuration.model, maxLoops: configuration.maxLoops, noProgressLimit: configuration.noProgressLimit,
             errorLimit: configuration.errorLimit, loopTimeoutSeconds: configuration.loopTimeoutSeconds,
             taskTimeoutSeconds: configuration.taskTimeoutSeconds, retryLimit: configuration.retryLimit,
-            allowedProjectIds: configuration.allowedProjectIDs, sandbox: .init(rawValue: configuration.sandbox.rawValue)!)
+            allowedProjectIds: configuration.allowedProjectIDs, sandbox: .init(configuration.sandbox))
     }
 
     /// The given fields over `base` (a PATCH changes only what it names).
     func merged(over base: WorkerConfiguration) -> WorkerConfiguration {
         var result = base
-        if let executor { result.executor = ExecutorKind(rawValue: executor.rawValue)! }
+        if let executor { result.executor = executor.domain }
         if let agentCommand { result.agentCommand = agentCommand }
         if let model { result.model = model }
         if let maxLoops { result.maxLoops = maxLoops }
@@ -103,7 +96,7 @@ extension Components.Schemas.WorkerConfiguration {
         if let taskTimeoutSeconds { result.taskTimeoutSeconds = taskTimeoutSeconds }
         if let retryLimit { result.retryLimit = retryLimit }
         if let allowedProjectIds { result.allowedProjectIDs = allowedProjectIds }
-        if let sandbox { result.sandbox = SandboxMode(rawValue: sandbox.rawValue)! }
+        if let sandbox { result.sandbox = sandbox.domain }
         return result
     }
 }
@@ -113,7 +106,7 @@ extension Components.Schemas.Worker {
         self.init(
             id: worker.id, workspaceId: worker.workspaceID, name: worker.name, specializations: worker.specializations,
             configuration: .init(worker.configuration),
-            status: .init(rawValue: worker.status(at: now, offlineAfter: offlineAfter).rawValue)!,
+            status: .init(worker.status(at: now, offlineAfter: offlineAfter)), statusMessage: worker.statusMessage,
             currentTaskId: worker.currentTaskID, currentLoop: worker.currentLoop, lastHeartbeatAt: worker.lastHeartbeatAt,
             tasksSucceeded: worker.tasksSucceeded, tasksFailed: worker.tasksFailed, createdAt: worker.createdAt,
             updatedAt: worker.updatedAt)
@@ -123,8 +116,8 @@ extension Components.Schemas.Worker {
 extension Components.Schemas.Execution {
     init(_ execution: Execution) {
         self.init(
-            id: execution.id, taskId: execution.taskID, workerId: execution.workerID, kind: .init(rawValue: execution.kind.rawValue)!,
-            status: .init(rawValue: execution.status.rawValue)!, attempt: execution.attempt,
+            id: execution.id, taskId: execution.taskID, workerId: execution.workerID, kind: .init(execution.kind),
+            status: .init(execution.status), attempt: execution.attempt,
             leaseExpiresAt: execution.leaseExpiresAt, startedAt: execution.startedAt, finishedAt: execution.finishedAt,
             loops: execution.loops, errors: execution.errors, filesChanged: execution.filesChanged,
             inputTokens: execution.inputTokens, outputTokens: execution.outputTokens, costUsd: execution.costUSD,
@@ -134,19 +127,9 @@ extension Components.Schemas.Execution {
     }
 }
 
-extension Components.Schemas.TaskStatus {
-    init(_ status: TaskStatus) { self = Components.Schemas.TaskStatus(rawValue: status.rawValue)! }
-    var domain: TaskStatus { TaskStatus(rawValue: rawValue)! }
-}
-
-extension Components.Schemas.TaskPriority {
-    init(_ priority: TaskPriority) { self = Components.Schemas.TaskPriority(rawValue: priority.rawValue)! }
-    var domain: TaskPriority { TaskPriority(rawValue: rawValue)! }
-}
-
 extension Components.Schemas.Actor {
     init(_ actor: Actor) {
-        self.init(_type: .init(rawValue: actor.type.rawValue)!, id: actor.id, name: actor.name)
+        self.init(_type: .init(actor.type), id: actor.id, name: actor.name)
     }
 }
 
@@ -154,7 +137,7 @@ extension Components.Schemas.Comment {
     init(_ comment: Comment) {
         self.init(
             id: comment.id, taskId: comment.taskID, author: .init(comment.author),
-            _type: .init(rawValue: comment.kind.rawValue)!, body: comment.body, loopNumber: comment.loopNumber,
+            _type: .init(comment.kind), body: comment.body, loopNumber: comment.loopNumber,
             createdAt: comment.createdAt)
     }
 }
@@ -174,15 +157,13 @@ extension Components.Schemas.TaskFilter {
             projectId: filter.projectID, status: filter.statuses?.map(Components.Schemas.TaskStatus.init),
             priority: filter.priorities?.map(Components.Schemas.TaskPriority.init), label: filter.label,
             assignee: filter.assignee, parentId: filter.parentID, q: filter.query,
-            sort: filter.sort.flatMap { .init(rawValue: $0.rawValue) },
-            order: filter.order.flatMap { .init(rawValue: $0.rawValue) })
+            sort: filter.sort.map(Components.Schemas.TaskSort.init), order: filter.order.map(Components.Schemas.SortOrder.init))
     }
 
     var domain: TaskFilter {
         TaskFilter(
             projectID: projectId, statuses: status?.map(\.domain), priorities: priority?.map(\.domain), label: label,
-            assignee: assignee, parentID: parentId, query: q, sort: sort.flatMap { TaskSort(rawValue: $0.rawValue) },
-            order: order.flatMap { SortDirection(rawValue: $0.rawValue) })
+            assignee: assignee, parentID: parentId, query: q, sort: sort?.domain, order: order?.domain)
     }
 }
 

@@ -30,10 +30,11 @@ struct Access: Sendable {
                 throw NotFoundError("workspace", id: workspaceID)
             }
             return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
-        case .apiKey(let key, let user, let role, _):
-            guard key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
+        case .apiKey(let found):
+            guard found.key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
             return WorkspaceScope(
-                workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id, workerID: key.workerID,
+                workspaceID: workspaceID, actor: caller.actor, role: found.role, principal: found.key.principal,
+                userID: found.user.id, workerID: found.key.workerID, executionID: found.key.executionID,
                 claimToken: RequestInfo.current.claimToken)
         }
     }
@@ -42,7 +43,7 @@ struct Access: Sendable {
     func workspaceIDs() async throws -> [String] {
         switch try Self.caller() {
         case .user(let user, _): try await store.workspaces.memberships(userID: user.id).map(\.workspace.id)
-        case .apiKey(let key, _, _, _): [key.workspaceID]
+        case .apiKey(let found): [found.key.workspaceID]
         }
     }
 

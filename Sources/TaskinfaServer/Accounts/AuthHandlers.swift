@@ -9,7 +9,7 @@ extension APIImplementation {
         var validator = Validator()
         let email = validator.check { try Email.normalize(body.email) }
         let name = validator.check { try User.name(body.name, email: email ?? body.email) }
-        validator.check { try PasswordPolicy.check(body.password, email: email) }
+        validator.check { try PasswordPolicy.check(body.password, email: email, name: body.name) }
         try validator.throwIfInvalid()
         let hash = try await passwords.hash(body.password)
         let (user, workspace) = try await store.accounts.signUp(email: email!, name: name!, passwordHash: hash)
@@ -67,15 +67,15 @@ extension APIImplementation {
                         .init(
                             user: .init(user),
                             workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
-        case .apiKey(let key, let user, let role, _):
-            let scope = try await access.workspace(key.workspaceID)
+        case .apiKey(let found):
+            let scope = try await access.workspace(found.key.workspaceID)
             let workspace = try await store.workspaces.get(scope)
             return .ok(
                 .init(
                     body: .json(
                         .init(
-                            user: .init(user), workspaces: [.init(workspace, role: role)], apiKey: .init(key),
-                            workerId: key.workerID))))
+                            user: .init(found.user), workspaces: [.init(workspace, role: found.role)],
+                            apiKey: .init(found.key), workerId: found.key.workerID))))
         }
     }
 

@@ -40,6 +40,7 @@ public func buildApplication(
 
     var app = Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "taskinfa"),
         services: [
             database, hub,

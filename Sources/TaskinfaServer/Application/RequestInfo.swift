@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// What the middleware learnt about the current request, readable from the generated handlers
@@ -18,6 +19,8 @@ struct RequestInfo: Sendable {
     var authority: String?
     /// The client explicitly asked for `text/event-stream` (not just "anything").
     var wantsEventStream = false
+    /// The connection the request came on.
+    var connection = ClientConnection(channel: nil)
 
     /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
     /// it as a header parameter, so the auth middleware writes it).

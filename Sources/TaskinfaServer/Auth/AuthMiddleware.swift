@@ -23,6 +23,8 @@ struct AuthMiddleware: RouterMiddleware {
         info.isSecure = isSecure(request)
         info.authority = request.head.authority
         info.wantsEventStream = request.headers[.accept]?.contains("text/event-stream") == true
+        // In-process test drivers hand over a channel that was never connected: nothing to watch.
+        info.connection = ClientConnection(channel: context.channel.isActive ? context.channel : nil)
         var renewedCookie: String?
         let jar = CookieJar()
         info.cookieJar = jar
@@ -36,8 +38,9 @@ struct AuthMiddleware: RouterMiddleware {
                 let found = try await store.apiKeys.authenticate(tokenHash: TokenHash.of(token))
             else { throw AccessError.unauthenticated("the API key is unknown, revoked or expired") }
             try await store.apiKeys.touch(found.key)
-            info.caller = .apiKey(found.key, user: found.user, role: found.role, workerName: found.workerName)
-            info.claimToken = request.headers[HTTPField.Name("X-Taskinfa-Claim")!]
+            info.caller = .apiKey(found)
+            // An execution's key is bound to its claim; a worker's own key presents it per request.
+            info.claimToken = found.claimToken ?? request.headers[HTTPField.Name("X-Taskinfa-Claim")!]
         } else if let token = SessionCookie.token(from: request.headers),
             let (session, user) = try await store.accounts.session(tokenHash: TokenHash.of(token))
         {

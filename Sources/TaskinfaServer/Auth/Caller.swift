@@ -1,32 +1,41 @@
 import TaskinfaCore
+import TaskinfaStore
 
 /// Who is making the request, once their credentials have been checked.
 enum Caller: Sendable {
     /// A person signed in through the browser.
     case user(User, session: Session)
-    /// A script or worker with an API key; it acts inside the key's workspace with `role`. A bot
-    /// worker's own key carries the worker's name and acts as the worker.
-    case apiKey(APIKey, user: User, role: Role, workerName: String?)
+    /// A script, a worker or an agent with an API key; it acts inside the key's workspace with the
+    /// key's role. A worker's keys carry the worker's name and act as the worker.
+    case apiKey(APIKeyRepository.Authenticated)
 
     /// The person behind the request (for a key, the one who created it).
     var user: User {
         switch self {
         case .user(let user, _): user
-        case .apiKey(_, let user, _, _): user
+        case .apiKey(let found): found.user
+        }
+    }
+
+    /// What kind of credential the request came with.
+    var principal: Principal {
+        switch self {
+        case .user: .person
+        case .apiKey(let found): found.key.principal
         }
     }
 
     /// How the caller appears in events and as a comment author.
     var actor: Actor {
-        if case .apiKey(let key, _, _, let workerName) = self, let workerID = key.workerID {
-            return Actor(type: .bot, id: workerID, name: workerName ?? "worker")
+        if case .apiKey(let found) = self, let workerID = found.key.workerID {
+            return Actor(type: .bot, id: workerID, name: found.workerName ?? "worker")
         }
         return Actor(type: .user, id: user.id, name: user.name)
     }
 
-    /// The worker this caller is, when it uses a worker's own key.
+    /// The worker this caller is, when it uses one of a worker's keys.
     var workerID: String? {
-        if case .apiKey(let key, _, _, _) = self { return key.workerID }
+        if case .apiKey(let found) = self { return found.key.workerID }
         return nil
     }
 

@@ -24,11 +24,22 @@ final class PasswordHasher: Sendable {
 
     func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let input = Self.bcryptInput(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(input, cost: cost) }
     }
 
     func verify(_ password: String, hash: String) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        let input = Self.bcryptInput(password)
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(input, hash: hash) }
+    }
+
+    /// bcrypt reads only the first 72 bytes of its input, so two long passwords sharing those would
+    /// be one. A password longer than that goes in as its SHA-256 (base64, 44 bytes) instead. Shorter
+    /// ones go in unchanged, which is what every hash stored before long passwords were allowed was
+    /// made of, so those keep working.
+    static func bcryptInput(_ password: String) -> String {
+        guard password.utf8.count > 72 else { return password }
+        return Data(SHA256.hash(data: Data(password.utf8))).base64EncodedString()
     }
 
     /// Spends the time of a real check when the e-mail is unknown, so that a login takes as long

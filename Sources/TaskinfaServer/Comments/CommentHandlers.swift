@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -21,7 +22,7 @@ extension APIImplementation {
         let loop = validator.check { try Comment.validLoopNumber(body.loopNumber) }
         try validator.throwIfInvalid()
         let comment = try await store.comments.create(
-            scope, taskRef: input.path.taskId, kind: body._type.flatMap { CommentKind(rawValue: $0.rawValue) } ?? .comment,
+            scope, taskRef: input.path.taskId, kind: body._type?.domain ?? .comment,
             body: text!, loopNumber: loop ?? nil)
         return .created(.init(body: .json(.init(comment))))
     }

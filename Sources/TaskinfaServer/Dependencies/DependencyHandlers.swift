@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -21,7 +22,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
         let edge = try await store.dependencies.add(
             scope, taskRef: input.path.taskId, dependsOn: body.dependsOnTaskId,
-            kind: body.kind.flatMap { DependencyKind(rawValue: $0.rawValue) } ?? .blocks)
+            kind: body.kind?.domain ?? .blocks)
         return .created(.init(body: .json(.init(edge, reverse: false))))
     }
 
@@ -38,7 +39,7 @@ extension Components.Schemas.Dependency {
         let (from, to) = reverse ? (edge.other, edge.task) : (edge.task, edge.other)
         self.init(
             taskId: from.id, dependsOnTaskId: to.id, dependsOnKey: reverse ? from.key : to.key,
-            dependsOnStatus: .init(reverse ? from.status : to.status), kind: .init(rawValue: edge.kind.rawValue)!,
+            dependsOnStatus: .init(reverse ? from.status : to.status), kind: .init(edge.kind),
             createdAt: edge.createdAt)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import OpenAPIRuntime
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -54,7 +55,7 @@ extension APIImplementation {
         let scope = try await access.task(input.path.taskId)
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
         let report = try ExecutionReport(
-            outcome: ExecutionStatus(rawValue: body.outcome.rawValue)!, reason: body.reason ?? nil, summary: body.summary ?? nil,
+            outcome: body.outcome.domain, reason: body.reason ?? nil, summary: body.summary ?? nil,
             loops: body.loops ?? 0, errors: body.errors ?? 0, filesChanged: body.filesChanged ?? [],
             inputTokens: body.inputTokens ?? nil, outputTokens: body.outputTokens ?? nil, costUSD: body.costUsd ?? nil,
             branch: body.branch ?? nil, commit: body.commit ?? nil

@@ -159,17 +159,21 @@ extension Action {
         case .updateWorkspace: "change the workspace"
         case .deleteWorkspace: "delete the workspace"
         case .manageMembers: "manage members"
+        case .leaveWorkspace: "leave the workspace"
         case .manageProjects: "create, change or delete projects"
         case .createTask: "create tasks"
         case .updateTask: "change tasks"
         case .deleteAnyTask: "delete other people's tasks"
         case .deleteOwnTask: "delete tasks"
         case .comment: "comment"
-        case .createAPIKey: "create API keys"
+        case .manageOwnAPIKeys: "manage API keys"
         case .manageAnyAPIKey: "manage other people's API keys"
         case .manageOwnSavedFilters: "save filters"
-        case .manageWorkers: "manage workers"
+        case .registerWorkers: "add or remove workers"
+        case .configureWorkers: "configure workers"
         case .cancelExecution: "stop agents"
+        case .runExecutions: "run executions"
+        case .completeExecution: "complete executions"
         }
     }
 }

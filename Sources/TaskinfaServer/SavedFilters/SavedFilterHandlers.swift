@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 

@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -10,9 +11,8 @@ extension APIImplementation {
         var filter = TaskFilter(
             projectID: query.projectId, statuses: query.status?.map(\.domain), priorities: query.priority?.map(\.domain),
             label: query.label, assignee: query.assignee, parentID: query.parentId, query: query.q,
-            sort: query.sort.flatMap { TaskSort(rawValue: $0.rawValue) },
-            order: query.order.flatMap { SortDirection(rawValue: $0.rawValue) })
-        if filter.assignee == "me" { filter.assignee = scope.userID }
+            sort: query.sort?.domain, order: query.order?.domain)
+        if filter.assignee == "me" { filter.assignee = scope.workerID ?? scope.userID }
         let page = try await store.tasks.list(scope, try TaskQuery(filter: filter, limit: query.limit, cursor: query.cursor))
         return .ok(.init(body: .json(.init(tasks: page.items.map(Components.Schemas.Task.init), nextCursor: page.nextCursor))))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -62,8 +63,9 @@ extension APIImplementation {
     func workerHeartbeat(_ input: Operations.WorkerHeartbeat.Input) async throws -> Operations.WorkerHeartbeat.Output {
         let scope = try await access.workerSelf(input.path.workerId)
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let message = try Worker.validStatusMessage(body.message ?? nil)
         let reply = try await store.workers.heartbeat(
-            scope, status: WorkerStatus(rawValue: body.status.rawValue)!, currentTaskID: body.currentTaskId,
+            scope, status: body.status.domain, message: message, currentTaskID: body.currentTaskId,
             loop: body.currentLoop, running: body.runningExecutionIds ?? [], lease: configuration.leases)
         return .ok(
             .init(
@@ -79,8 +81,12 @@ extension APIImplementation {
         if case .json(let body)? = input.body { projectID = body.projectId ?? nil }
         let wait = input.query.wait ?? 0
         guard (0...60).contains(wait) else { throw ValidationError(field: "wait", message: "must be between 0 and 60") }
+        // The agent of the execution gets a key of its own, good for that execution only.
+        let agentSecret = APIKeyRules.newSecret(store.random)
         let claimed = try await ClaimWaiter(store: store, hub: hub).claim(
-            scope, projectID: projectID, lease: configuration.leases, wait: .seconds(wait))
+            scope, projectID: projectID, lease: configuration.leases,
+            agentKey: .init(tokenHash: TokenHash.of(agentSecret), preview: APIKeyRules.preview(of: agentSecret)),
+            wait: .seconds(wait), client: RequestInfo.current.connection)
         guard let claimed else { return .noContent(.init()) }
         let project = try await store.projects.get(scope, id: claimed.task.projectID)
         return .ok(
@@ -88,7 +94,17 @@ extension APIImplementation {
                 body: .json(
                     .init(
                         task: .init(claimed.task), execution: .init(claimed.execution), claimToken: claimed.claimToken,
-                        project: .init(project)))))
+                        agentKey: agentSecret, project: .init(project)))))
+    }
+
+    func disconnectWorker(_ input: Operations.DisconnectWorker.Input) async throws -> Operations.DisconnectWorker.Output {
+        let scope = try await access.workerSelf(input.path.workerId)
+        var reason: String?
+        if case .json(let body)? = input.body {
+            reason = try TextRules.body(body.reason ?? nil, field: "reason", maxLength: 500)
+        }
+        let worker = try await store.workers.disconnect(scope, reason: reason)
+        return .ok(.init(body: .json(schema(worker))))
     }
 
     func schema(_ worker: Worker) -> Components.Schemas.Worker {

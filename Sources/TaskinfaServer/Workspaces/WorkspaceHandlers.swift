@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 import TaskinfaStore
 
@@ -9,9 +10,9 @@ extension APIImplementation {
         case .user(let user, _):
             let memberships = try await store.workspaces.memberships(userID: user.id)
             return .ok(.init(body: .json(.init(workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
-        case .apiKey(let key, _, let role, _):
-            let workspace = try await store.workspaces.get(try await access.workspace(key.workspaceID))
-            return .ok(.init(body: .json(.init(workspaces: [.init(workspace, role: role)]))))
+        case .apiKey(let found):
+            let workspace = try await store.workspaces.get(try await access.workspace(found.key.workspaceID))
+            return .ok(.init(body: .json(.init(workspaces: [.init(workspace, role: found.role)]))))
         }
     }
 

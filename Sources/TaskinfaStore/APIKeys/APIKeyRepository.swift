@@ -9,7 +9,7 @@ public struct APIKeyRepository: Sendable {
     public func create(
         _ scope: WorkspaceScope, name: String, role: Role, expiresAt: Date?, tokenHash: String, preview: String
     ) async throws -> APIKey {
-        try scope.require(.createAPIKey)
+        try scope.require(.manageOwnAPIKeys)
         // A key never acts with more rights than the person who made it.
         guard role <= scope.role else {
             throw ValidationError(field: "role", message: "must not exceed your own role (\(scope.role.rawValue))")
@@ -34,9 +34,11 @@ public struct APIKeyRepository: Sendable {
         return key
     }
 
-    /// Keys that are not revoked: all of them for admins, one's own for everybody else.
+    /// Keys that are not revoked: all of them for admins, one's own for everybody else. Workers'
+    /// keys are managed with their workers and are not listed.
     public func list(_ scope: WorkspaceScope) async throws -> [APIKey] {
-        let everyone = Permission.allows(scope.role, .manageAnyAPIKey)
+        try scope.require(.manageOwnAPIKeys)
+        let everyone = Permission.allows(scope.role, .manageAnyAPIKey, as: scope.principal)
         return try await store.database.read { sql in
             var query = SQLQueryString(
                 "SELECT * FROM api_keys WHERE workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL AND worker_id IS NULL")
@@ -49,8 +51,9 @@ public struct APIKeyRepository: Sendable {
     /// The workspace a key belongs to, for routes addressed by key id.
     public func workspaceOf(keyID: String) async throws -> String? {
         try await store.database.read { sql in
-            try await sql.raw("SELECT workspace_id FROM api_keys WHERE id = \(bind: keyID) AND revoked_at IS NULL")
-                .first()?.string("workspace_id")
+            try await sql.raw(
+                "SELECT workspace_id FROM api_keys WHERE id = \(bind: keyID) AND revoked_at IS NULL AND worker_id IS NULL"
+            ).first()?.string("workspace_id")
         }
     }
 
@@ -66,11 +69,12 @@ public struct APIKeyRepository: Sendable {
         }
     }
 
-    /// Changes a live key of the scope's workspace: the key's creator or an admin may.
+    /// Changes a live key of the scope's workspace: the key's creator or an admin may, signed in.
     private func mutate(
         _ scope: WorkspaceScope, keyID: String, event: EventType,
         _ change: @escaping @Sendable (any SQLDatabase, Date) async throws -> Void
     ) async throws -> APIKey {
+        try scope.require(.manageOwnAPIKeys)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             guard
@@ -78,6 +82,7 @@ public struct APIKeyRepository: Sendable {
                     """
                     SELECT * FROM api_keys
                     WHERE id = \(bind: keyID) AND workspace_id = \(bind: scope.workspaceID) AND revoked_at IS NULL
+                      AND worker_id IS NULL
                     """
                 ).first()
             else { throw NotFoundError("api_key", id: keyID) }
@@ -95,18 +100,31 @@ public struct APIKeyRepository: Sendable {
         }
     }
 
+    /// Who a key is, once its secret checked out.
+    public struct Authenticated: Sendable {
+        public var key: APIKey
+        public var user: User
+        /// The lower of the key's role and its creator's current role.
+        public var role: Role
+        public var workerName: String?
+        /// For an execution's key: the claim token of that execution, which its writes carry.
+        public var claimToken: String?
+    }
+
     /// The usable key with this secret hash, the user behind it, and the role it acts with: the
     /// lower of the key's role and its creator's current role (a creator who left disables the key).
-    public func authenticate(tokenHash: String) async throws -> (key: APIKey, user: User, role: Role, workerName: String?)? {
+    /// An execution's key works only while its execution runs.
+    public func authenticate(tokenHash: String) async throws -> Authenticated? {
         let now = store.now()
         return try await store.database.read { sql in
             guard
                 let row = try await sql.raw(
                     """
                     SELECT k.*, m.role AS member_role, u.email, u.name AS user_name, u.created_at AS user_created_at,
-                           u.last_login_at, w.name AS worker_name
+                           u.last_login_at, w.name AS worker_name, e.status AS execution_status, e.claim_token
                     FROM api_keys k
                     LEFT JOIN workers w ON w.id = k.worker_id
+                    LEFT JOIN executions e ON e.id = k.execution_id
                     JOIN workspace_members m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id AND m.status = 'active'
                     JOIN users u ON u.id = k.user_id AND u.disabled_at IS NULL
                     WHERE k.token_hash = \(bind: tokenHash) AND k.revoked_at IS NULL
@@ -115,12 +133,44 @@ public struct APIKeyRepository: Sendable {
             else { return nil }
             let key = try Self.key(from: row)
             guard key.isUsable(at: now) else { return nil }
+            if key.executionID != nil, try row.optionalString("execution_status") != ExecutionStatus.running.rawValue {
+                return nil
+            }
+            if key.workerID != nil, try row.optionalString("worker_name") == nil { return nil }
             let user = User(
                 id: key.userID, email: try row.string("email"), name: try row.string("user_name"),
                 createdAt: try row.date("user_created_at"), lastLoginAt: try row.optionalDate("last_login_at"))
             let memberRole = try Role.parse(row.string("member_role"))
-            return (key, user, min(key.role, memberRole), try row.optionalString("worker_name"))
+            return Authenticated(
+                key: key, user: user, role: min(key.role, memberRole), workerName: try row.optionalString("worker_name"),
+                claimToken: key.executionID == nil ? nil : try row.optionalString("claim_token"))
         }
+    }
+
+    /// Mints the key the agent of a new execution works with (inside the claim's transaction).
+    static func insertExecutionKey(
+        id: String, execution: Execution, createdBy userID: String, tokenHash: String, preview: String, at now: Date,
+        on sql: any SQLDatabase
+    ) async throws {
+        try await sql.raw(
+            """
+            INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, worker_id,
+                                  execution_id)
+            VALUES (\(bind: id), \(bind: execution.workspaceID), \(bind: userID), \(bind: "agent of " + execution.id),
+                    \(bind: tokenHash), \(bind: preview), 'member', \(bind: now.milliseconds), \(bind: execution.workerID),
+                    \(bind: execution.id))
+            """
+        ).run()
+    }
+
+    /// Ends the key of an execution that is over.
+    static func revokeExecutionKey(_ executionID: String, at now: Date, on sql: any SQLDatabase) async throws {
+        try await sql.raw(
+            """
+            UPDATE api_keys SET revoked_at = \(bind: now.milliseconds)
+            WHERE execution_id = \(bind: executionID) AND revoked_at IS NULL
+            """
+        ).run()
     }
 
     /// Records use of a key, at most once per `APIKeyRules.lastUsedResolution`.
@@ -138,6 +188,6 @@ public struct APIKeyRepository: Sendable {
             name: try row.string("name"), preview: try row.string("preview"), role: try Role.parse(row.string("role")),
             createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"),
             lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"),
-            workerID: try row.optionalString("worker_id"))
+            workerID: try row.optionalString("worker_id"), executionID: try row.optionalString("execution_id"))
     }
 }

@@ -11,6 +11,9 @@ public struct CommentRepository: Sendable {
         _ scope: WorkspaceScope, taskRef: String, kind: CommentKind, body: String, loopNumber: Int?
     ) async throws -> Comment {
         try scope.require(.comment)
+        if scope.isWorker && kind == .humanMessage {
+            throw ValidationError(field: "type", message: "human_message is a person's message to the agents; an agent can't post one")
+        }
         let now = store.now()
         let id = store.random.id(.comment)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
@@ -21,7 +24,7 @@ public struct CommentRepository: Sendable {
                 loopNumber: loopNumber, createdAt: now)
             try await Self.insert(comment, taskKey: task.key, on: sql)
             // A person's question to the agent waits for a worker to answer it (see `claim`).
-            if kind == .humanMessage && !scope.isWorker {
+            if kind == .humanMessage {
                 try await sql.raw(
                     """
                     UPDATE tasks SET awaiting_reply_since = COALESCE(awaiting_reply_since, \(bind: now.milliseconds))

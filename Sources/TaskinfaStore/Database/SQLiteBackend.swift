@@ -55,7 +55,7 @@ final class SQLiteBackend: DatabaseBackend {
             readers.append(reader)
         }
         let accepted = await state.set(
-            writer: SQLiteWriter(connection: writerConnection, commits: commits),
+            writer: SQLiteWriter(sql: writerSQL, commits: commits),
             readers: ConnectionPool(readers),
             all: [writerConnection] + readers)
         if !accepted {
@@ -142,117 +142,6 @@ private actor SQLiteConnections {
             all = []
         }
         return (writer, readers, all)
-    }
-}
-
-/// The single writer. Writes that arrive while a transaction is running queue up and commit
-/// together in the next one (group commit); none is acknowledged before the COMMIT that holds it,
-/// and one failing write never takes the others down with it (see `commit`).
-actor SQLiteWriter {
-    private struct Job: Sendable {
-        let workspace: String?
-        let body: @Sendable (any SQLDatabase) async throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
-    }
-
-    private let connection: SQLiteConnection
-    private let sql: any SQLDatabase
-    private let commits: CommitSignal
-    private var queue: [Job] = []
-    private var draining = false
-    private var closing = false
-    /// Upper bound on writes per transaction, so one batch can't hold the lock for long.
-    private let maxBatch = 64
-
-    init(connection: SQLiteConnection, commits: CommitSignal) {
-        self.connection = connection
-        self.sql = connection.sql(queryLogLevel: nil)
-        self.commits = commits
-    }
-
-    func submit<T: Sendable>(
-        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        if closing { throw DatabaseError.closed }
-        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            queue.append(Job(workspace: workspace, body: { try await body($0) }, continuation: continuation))
-            if !draining {
-                draining = true
-                // One drain task per burst of writes; it ends when the queue is empty.
-                Task { await self.drain() }
-            }
-        }
-        return value as! T
-    }
-
-    /// Runs `body` alone, outside the queue's transactions (migrations manage their own).
-    func exclusive<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
-        while draining { await Task.yield() }
-        draining = true
-        defer { draining = false }
-        return try await body(sql)
-    }
-
-    /// Waits for the current batch to commit; writes submitted later fail with `closed`.
-    func quiesce() async {
-        closing = true
-        while draining { await Task.yield() }
-        for job in queue { job.continuation.resume(throwing: DatabaseError.closed) }
-        queue.removeAll()
-    }
-
-    private func drain() async {
-        while !queue.isEmpty {
-            let batch = Array(queue.prefix(maxBatch))
-            queue.removeFirst(batch.count)
-            await commit(batch)
-        }
-        draining = false
-    }
-
-    /// Commits a batch in one transaction. If any write in it fails, the batch is rolled back and
-    /// every write runs again in a transaction of its own, so the failure stays with the write that
-    /// caused it. (Bodies only touch the database, so running one again is safe; and failures are
-    /// rare enough that the common case saves a savepoint round trip per write.)
-    private func commit(_ batch: [Job]) async {
-        guard batch.count > 1 else {
-            await runAlone(batch[0])
-            return
-        }
-        var values: [any Sendable] = []
-        values.reserveCapacity(batch.count)
-        do {
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            for job in batch { values.append(try await job.body(sql)) }
-            try await sql.raw("COMMIT").run()
-        } catch {
-            try? await sql.raw("ROLLBACK").run()
-            for job in batch { await runAlone(job) }
-            return
-        }
-        var touched = Set<String>()
-        for (job, value) in zip(batch, values) {
-            if let workspace = job.workspace { touched.insert(workspace) }
-            job.continuation.resume(returning: value)
-        }
-        for workspace in touched { commits.send(workspace) }
-    }
-
-    private func runAlone(_ job: Job) async {
-        do {
-            try await sql.raw("BEGIN IMMEDIATE").run()
-            do {
-                let value = try await job.body(sql)
-                try await sql.raw("COMMIT").run()
-                job.continuation.resume(returning: value)
-                if let workspace = job.workspace { commits.send(workspace) }
-            } catch {
-                try? await sql.raw("ROLLBACK").run()
-                job.continuation.resume(throwing: error)
-            }
-        } catch {
-            job.continuation.resume(throwing: error)
-        }
     }
 }
 

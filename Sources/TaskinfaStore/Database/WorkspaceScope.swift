@@ -7,27 +7,44 @@ public struct WorkspaceScope: Sendable, Equatable {
     public let workspaceID: String
     public let actor: Actor
     public let role: Role
+    /// What kind of credential the call came with (a person, a key, a worker, an agent).
+    public let principal: Principal
     /// The person behind the call: the signed-in user, or the user who created the API key.
     public let userID: String
-    /// Set when a bot worker calls (with its own key): its writes to a task are fenced by its claim.
+    /// Set when a bot calls (the worker's own key, or the key of one of its executions): its
+    /// writes to a task are fenced by its claim.
     public let workerID: String?
+    /// Set when the agent of an execution calls with that execution's key: it may write only to
+    /// that execution and its task.
+    public let executionID: String?
     /// The claim token the worker presented (`X-Taskinfa-Claim`), if any.
     public let claimToken: String?
 
     public init(
-        workspaceID: String, actor: Actor, role: Role, userID: String, workerID: String? = nil, claimToken: String? = nil
+        workspaceID: String, actor: Actor, role: Role, principal: Principal = .person, userID: String,
+        workerID: String? = nil, executionID: String? = nil, claimToken: String? = nil
     ) {
         self.workspaceID = workspaceID
         self.actor = actor
         self.role = role
+        self.principal = principal
         self.userID = userID
         self.workerID = workerID
+        self.executionID = executionID
         self.claimToken = claimToken
     }
 
+    /// A bot: the worker process or its agent.
     public var isWorker: Bool { workerID != nil }
 
-    public func require(_ action: Action) throws {
-        try Permission.check(role, action)
+    /// Checks role and principal; `heldWork` means the caller must still hold the task it writes to.
+    @discardableResult
+    public func require(_ action: Action) throws -> Reach {
+        try Permission.check(role, action, as: principal)
+    }
+
+    /// The server itself (the lease reaper): acts as the system, with every right.
+    static func system(_ workspaceID: String) -> WorkspaceScope {
+        WorkspaceScope(workspaceID: workspaceID, actor: .system, role: .owner, userID: "system")
     }
 }

@@ -21,6 +21,7 @@ public struct DependencyRepository: Sendable {
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            try await Claims.checkFence(task, scope: scope, on: sql)
             let other: TaskItem
             do {
                 other = try await TaskRow.load(TaskRow.resolve(otherRef, scope: scope, on: sql), scope: scope, on: sql)
@@ -95,6 +96,7 @@ public struct DependencyRepository: Sendable {
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            try await Claims.checkFence(task, scope: scope, on: sql)
             let otherID = (try? await TaskRow.resolve(otherRef, scope: scope, on: sql)) ?? otherRef
             guard
                 let row = try await sql.raw(

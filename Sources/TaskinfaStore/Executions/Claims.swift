@@ -4,11 +4,13 @@ import TaskinfaCore
 
 /// The rules around a task's claim that every task write path shares.
 enum Claims {
-    /// A worker may change a task only while it holds the task's claim and presents its token:
-    /// once its lease has expired (or a person took the task back) every write it sends is refused.
+    /// A worker may change a task only while it holds the task's claim and presents its token (the
+    /// agent's key carries the token of its own execution): once its lease has expired, or a person
+    /// took the task back, every write it sends is refused.
     static func checkFence(_ task: TaskItem, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {
         guard let workerID = scope.workerID else { return }
-        guard task.agent.claimedBy == workerID, let executionID = task.agent.executionID, let token = scope.claimToken,
+        guard task.agent.claimedBy == workerID, let executionID = task.agent.executionID,
+            scope.executionID.map({ $0 == executionID }) ?? true, let token = scope.claimToken,
             let row = try await sql.raw(
                 "SELECT claim_token FROM executions WHERE id = \(bind: executionID) AND status = 'running'"
             ).first(),
@@ -27,6 +29,7 @@ enum Claims {
                 WHERE id = \(bind: executionID) AND status = 'running'
                 """
             ).run()
+            try await APIKeyRepository.revokeExecutionKey(executionID, at: now, on: sql)
         }
         task.agent.claimedBy = nil
         task.agent.executionID = nil

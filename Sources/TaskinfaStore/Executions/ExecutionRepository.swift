@@ -15,6 +15,18 @@ public struct ExecutionRepository: Sendable {
         public var claimToken: String
     }
 
+    /// The key a claim mints for the execution's agent (the server makes the secret; the store keeps
+    /// its hash).
+    public struct AgentKey: Sendable {
+        public var tokenHash: String
+        public var preview: String
+
+        public init(tokenHash: String, preview: String) {
+            self.tokenHash = tokenHash
+            self.preview = preview
+        }
+    }
+
     /// Takes the next piece of work for the worker, atomically: a person's unanswered question
     /// first (oldest first), else the most urgent eligible task in To Do — not claimed, not flagged,
     /// unassigned or assigned to this worker, in an allowed project, not blocked by an unfinished
@@ -23,12 +35,21 @@ public struct ExecutionRepository: Sendable {
     /// Atomic because the whole step runs in one write transaction holding the workspace's write
     /// lock (SQLite: the single writer; PostgreSQL: the workspace row), and the final UPDATE is
     /// still conditional on the task being unclaimed.
-    public func claim(_ scope: WorkspaceScope, projectID: String?, lease: LeasePolicy) async throws -> Claim? {
+    ///
+    /// `stillWanted` is asked inside that transaction, just before anything is taken: a claim for a
+    /// request whose worker has gone (it hung up while waiting) takes nothing.
+    public func claim(
+        _ scope: WorkspaceScope, projectID: String?, lease: LeasePolicy, agentKey: AgentKey,
+        stillWanted: @escaping @Sendable () -> Bool = { true }
+    ) async throws -> Claim? {
+        try scope.require(.runExecutions)
         guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key claims work") }
         let now = store.now()
         let executionID = store.random.id(.execution)
+        let keyID = store.random.id(.apiKey)
         let token = store.random.token(count: 32)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
+            guard stillWanted() else { return nil }
             let worker = try await WorkerRepository.load(workerID, scope: scope, on: sql)
             var projects = worker.configuration.allowedProjectIDs
             if let projectID {
@@ -90,6 +111,9 @@ public struct ExecutionRepository: Sendable {
                         \(bind: execution.leaseExpiresAt.milliseconds), \(bind: now.milliseconds))
                 """
             ).run()
+            try await APIKeyRepository.insertExecutionKey(
+                id: keyID, execution: execution, createdBy: scope.userID, tokenHash: agentKey.tokenHash,
+                preview: agentKey.preview, at: now, on: sql)
             try await EventLog.append(
                 EventDraft(
                     type: kind == .task ? .taskMoved : .taskUpdated, taskID: taskID, actor: scope.actor,
@@ -128,6 +152,7 @@ public struct ExecutionRepository: Sendable {
     public func requestCompletion(_ scope: WorkspaceScope, taskRef: String, id: String, summary: String?) async throws
         -> Execution
     {
+        try scope.require(.completeExecution)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
@@ -171,6 +196,7 @@ public struct ExecutionRepository: Sendable {
     public func finish(_ scope: WorkspaceScope, taskRef: String, id: String, report: ExecutionReport) async throws
         -> (Execution, TaskItem)
     {
+        try scope.require(.runExecutions)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
@@ -180,6 +206,26 @@ public struct ExecutionRepository: Sendable {
                 id, as: report, countAttempt: countAttempt, by: scope.actor, scope: scope, at: now,
                 commentID: store.random.id(.comment), on: sql)
             return (execution, task!)
+        }
+    }
+
+    /// Ends a running execution as released: its task goes back to the top of To Do, no attempt
+    /// counted (a claim its worker hung up on before receiving it).
+    public func giveBack(_ scope: WorkspaceScope, executionID: String, reason: String) async throws {
+        let now = store.now()
+        let commentID = store.random.id(.comment)
+        try await store.database.write(workspace: scope.workspaceID) { sql in
+            guard
+                try await sql.raw(
+                    """
+                    SELECT 1 AS running FROM executions
+                    WHERE id = \(bind: executionID) AND workspace_id = \(bind: scope.workspaceID) AND status = 'running'
+                    """
+                ).first() != nil
+            else { return }
+            _ = try await Self.finalize(
+                executionID, as: ExecutionReport(outcome: .released, reason: reason), countAttempt: false, by: scope.actor,
+                scope: scope, at: now, commentID: commentID, on: sql)
         }
     }
 
@@ -199,7 +245,7 @@ public struct ExecutionRepository: Sendable {
         }
         var reaped = 0
         for (executionID, workspaceID) in expired {
-            let scope = WorkspaceScope(workspaceID: workspaceID, actor: .system, role: .owner, userID: "system")
+            let scope = WorkspaceScope.system(workspaceID)
             let done = try await store.database.write(workspace: workspaceID) { sql -> Bool in
                 guard
                     let row = try await sql.raw(
@@ -239,6 +285,7 @@ public struct ExecutionRepository: Sendable {
 
     /// Appends output of a running execution (fenced by its claim); returns the last sequence number.
     public func appendLogs(_ scope: WorkspaceScope, taskRef: String, id: String, entries: [LogEntry]) async throws -> Int64 {
+        try scope.require(.runExecutions)
         let now = store.now()
         return try await store.database.write(workspace: nil) { sql in
             let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
@@ -287,7 +334,8 @@ public struct ExecutionRepository: Sendable {
 
     // MARK: - Shared steps
 
-    /// The caller must be the worker holding this running execution, with its claim token.
+    /// The caller must hold this running execution: its worker with the claim token, or its agent
+    /// with the execution's own key.
     static func checkHolder(_ id: String, taskID: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {
         guard let workerID = scope.workerID else {
             throw AccessError.refused("only the worker running this execution can do this")
@@ -300,7 +348,8 @@ public struct ExecutionRepository: Sendable {
                 """
             ).first()
         else { throw NotFoundError("execution", id: id) }
-        guard try row.string("worker_id") == workerID, try row.string("status") == "running",
+        let ownExecution = scope.executionID.map { $0 == id } ?? true
+        guard ownExecution, try row.string("worker_id") == workerID, try row.string("status") == "running",
             let token = scope.claimToken, try row.string("claim_token") == token
         else {
             throw ConflictError("this execution is no longer held by this worker (its lease expired, or it was cancelled)")
@@ -340,13 +389,14 @@ public struct ExecutionRepository: Sendable {
             WHERE id = \(bind: id)
             """
         ).run()
+        try await APIKeyRepository.revokeExecutionKey(id, at: now, on: sql)
 
         let retryLimit =
             try await sql.raw("SELECT configuration FROM workers WHERE id = \(bind: execution.workerID)").first()
             .flatMap { try? JSONDecoder.taskinfa.decode(WorkerConfiguration.self, from: Data($0.string("configuration").utf8)) }?
             .retryLimit ?? WorkerConfiguration().retryLimit
         let taskScope = WorkspaceScope(
-            workspaceID: execution.workspaceID, actor: actor, role: scope.role, userID: scope.userID,
+            workspaceID: execution.workspaceID, actor: actor, role: scope.role, principal: .worker, userID: scope.userID,
             workerID: execution.workerID, claimToken: nil)
         guard let old = try? await TaskRow.load(execution.taskID, scope: taskScope, on: sql) else {
             return (execution, nil)
@@ -366,10 +416,19 @@ public struct ExecutionRepository: Sendable {
             task.agent.executionID = nil
         }
         if execution.kind == .reply {
-            task.agent.awaitingReplySince = nil
+            // A question the worker gave back waits for the next worker.
+            if report.outcome != .released { task.agent.awaitingReplySince = nil }
         } else if let status = disposition.status, task.status == .inProgress || task.status == status {
-            let last = try await TaskRow.lastPosition(in: status, workspace: task.workspaceID, excluding: task.id, on: sql)
-            try await Claims.place(&task, in: status, at: try Rank.between(last, nil), scope: taskScope, now: now, on: sql)
+            // Work given back was next in line: it returns to the top of its column, the rest to the bottom.
+            let position: String
+            if report.outcome == .released {
+                let first = try await TaskRow.firstPosition(in: status, workspace: task.workspaceID, excluding: task.id, on: sql)
+                position = try Rank.between(nil, first)
+            } else {
+                let last = try await TaskRow.lastPosition(in: status, workspace: task.workspaceID, excluding: task.id, on: sql)
+                position = try Rank.between(last, nil)
+            }
+            try await Claims.place(&task, in: status, at: position, scope: taskScope, now: now, on: sql)
         }
         if disposition.countsAsAttempt { task.agent.failedAttempts += 1 }
         if disposition.flag {
@@ -396,7 +455,7 @@ public struct ExecutionRepository: Sendable {
         try await CommentRepository.insert(comment, taskKey: saved.key, on: sql)
         if execution.kind == .task {
             let column = report.outcome == .succeeded ? "tasks_succeeded" : "tasks_failed"
-            if report.outcome != .cancelled {
+            if report.outcome != .cancelled && report.outcome != .released {
                 try await sql.raw(
                     // `column` is one of the two names above, never input.
                     "UPDATE workers SET \(unsafeRaw: column) = \(unsafeRaw: column) + 1 WHERE id = \(bind: execution.workerID)"

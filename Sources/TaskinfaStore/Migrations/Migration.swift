@@ -5,6 +5,9 @@ struct Migration: Sendable {
     let name: String
     let sqlite: [String]
     let postgres: [String]
+    /// SQLite only enforces foreign keys when told to, and can't be told inside a transaction: a step
+    /// that rebuilds a referenced table runs with them off, and is checked before it commits.
+    var foreignKeysOffOnSQLite = false
 
     func statements(for dialect: SQLDialectKind) -> [String] {
         switch dialect {
@@ -20,5 +23,6 @@ extension Migration {
         .m001Foundation,
         .m002Workers,
         .m003EventSequenceTrigger,
+        .m004Hardening,
     ]
 }

@@ -7,7 +7,8 @@ public struct SavedFilterRepository: Sendable {
     let store: Store
 
     public func list(_ scope: WorkspaceScope) async throws -> [SavedFilter] {
-        try await store.database.read { sql in
+        try scope.require(.manageOwnSavedFilters)
+        return try await store.database.read { sql in
             try await sql.raw(
                 """
                 SELECT * FROM saved_filters WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: scope.userID)
@@ -44,6 +45,7 @@ public struct SavedFilterRepository: Sendable {
     }
 
     public func update(_ scope: WorkspaceScope, id: String, name: String?, filter: TaskFilter?) async throws -> SavedFilter {
+        try scope.require(.manageOwnSavedFilters)
         let now = store.now()
         let json = try filter.map(Self.json)
         return try await store.database.write(workspace: nil) { sql in
@@ -63,6 +65,7 @@ public struct SavedFilterRepository: Sendable {
     }
 
     public func delete(_ scope: WorkspaceScope, id: String) async throws {
+        try scope.require(.manageOwnSavedFilters)
         try await store.database.write(workspace: nil) { sql in
             _ = try await Self.load(id, scope: scope, on: sql)
             try await sql.raw("DELETE FROM saved_filters WHERE id = \(bind: id)").run()

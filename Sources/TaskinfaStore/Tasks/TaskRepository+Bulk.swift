@@ -27,6 +27,7 @@ extension TaskRepository {
         if Set(ids).count != ids.count {
             throw ValidationError(field: "task_ids", message: "must not repeat a task")
         }
+        if scope.isWorker { throw AccessError.refused("an agent changes only the task it holds, not tasks in bulk") }
         switch operation {
         case .update, .move: try scope.require(.updateTask)
         case .delete: break

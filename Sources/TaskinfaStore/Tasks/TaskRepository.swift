@@ -39,11 +39,22 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// Creates a task at the bottom of its column. A bot creates only subtasks of the task it holds.
     public func create(_ scope: WorkspaceScope, _ draft: TaskDraft) async throws -> TaskItem {
-        try scope.require(.createTask)
+        let reach = try scope.require(.createTask)
         let now = store.now()
         let id = store.random.id(.task)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
+            if reach == .heldWork {
+                guard let parentRef = draft.parentID else {
+                    throw AccessError.refused("an agent creates only subtasks of the task it works on (parent_id)")
+                }
+                let parent = try await TaskRow.load(TaskRow.resolve(parentRef, scope: scope, on: sql), scope: scope, on: sql)
+                try await Claims.checkFence(parent, scope: scope, on: sql)
+                if draft.assigneeID != nil {
+                    throw AccessError.refused("an agent doesn't assign tasks; leave assignee_id out")
+                }
+            }
             // Taking the project's next number also proves the project is in this workspace.
             guard
                 let project = try await sql.raw(
@@ -121,8 +132,8 @@ public struct TaskRepository: Sendable {
         async throws -> TaskItem
     {
         let task = try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
-        try checkVersion(task, expectedVersion)
         try await Claims.checkFence(task, scope: scope, on: sql)
+        try checkVersion(task, expectedVersion)
         return task
     }
 
@@ -145,6 +156,17 @@ public struct TaskRepository: Sendable {
     static func apply(
         _ changes: TaskChanges, to old: TaskItem, scope: WorkspaceScope, at now: Date, on sql: any SQLDatabase
     ) async throws -> TaskItem {
+        if scope.isWorker {
+            // An agent works on its task's content; who does it, where it belongs and what it hangs
+            // under are people's decisions.
+            let fields = [
+                ("assignee_id", changes.assigneeID != nil), ("project_id", changes.projectID != nil),
+                ("parent_id", changes.parentID != nil), ("flagged", changes.flagged != nil),
+            ]
+            if let (field, _) = fields.first(where: \.1) {
+                throw AccessError.refused("an agent can't change \(field); ask a person in a comment")
+            }
+        }
         var task = old
         if let title = changes.title { task.title = title }
         if let description = changes.description { task.description = description }
@@ -177,7 +199,6 @@ public struct TaskRepository: Sendable {
             try await Claims.place(&task, in: status, at: try Rank.between(last, nil), scope: scope, now: now, on: sql)
         }
         if let flagged = changes.flagged {
-            if scope.isWorker { throw AccessError.refused("agents don't flag tasks; report blocked instead") }
             task.agent.flaggedAt = flagged ? (task.agent.flaggedAt ?? now) : nil
             task.agent.flagReason = flagged ? (task.agent.flagReason ?? "held by \(scope.actor.name)") : nil
         }
@@ -234,7 +255,8 @@ public struct TaskRepository: Sendable {
 
 /// Checks on the ids a task points at.
 enum Relations {
-    /// An assignee must be an active member of the workspace (workers arrive with the worker runtime).
+    /// An assignee is an active member of the workspace or one of its workers (a task assigned to a
+    /// worker waits for that worker to claim it).
     static func checkAssignee(_ id: String?, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {
         guard let id else { return }
         let found: Bool
@@ -245,6 +267,11 @@ enum Relations {
                     SELECT 1 AS found FROM workspace_members
                     WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: id) AND status = 'active'
                     """
+                ).first() != nil
+        } else if id.hasPrefix(IDPrefix.worker.rawValue + "_") {
+            found =
+                try await sql.raw(
+                    "SELECT 1 AS found FROM workers WHERE workspace_id = \(bind: scope.workspaceID) AND id = \(bind: id)"
                 ).first() != nil
         } else {
             found = false

@@ -122,4 +122,18 @@ enum TaskRow {
             """
         ).first()?.string("position")
     }
+
+    /// The key of the top of a column (nil if empty), ignoring `excluding`.
+    static func firstPosition(
+        in status: TaskStatus, workspace: String, excluding: String?, on sql: any SQLDatabase
+    ) async throws -> String? {
+        try await sql.raw(
+            """
+            SELECT position FROM tasks
+            WHERE workspace_id = \(bind: workspace) AND status_order = \(literal: status.boardOrder)
+              AND id <> \(bind: excluding ?? "")
+            ORDER BY position, id LIMIT 1
+            """
+        ).first()?.string("position")
+    }
 }

@@ -11,7 +11,7 @@ public struct WorkerRepository: Sendable {
         _ scope: WorkspaceScope, name: String, specializations: [String], configuration: WorkerConfiguration,
         keyHash: String, keyPreview: String
     ) async throws -> Worker {
-        try scope.require(.manageWorkers)
+        try scope.require(.registerWorkers)
         let now = store.now()
         let worker = Worker(
             id: store.random.id(.worker), workspaceID: scope.workspaceID, name: name, specializations: specializations,
@@ -61,7 +61,7 @@ public struct WorkerRepository: Sendable {
     public func update(
         _ scope: WorkspaceScope, id: String, name: String?, specializations: [String]?, configuration: WorkerConfiguration?
     ) async throws -> Worker {
-        try scope.require(.manageWorkers)
+        try scope.require(.configureWorkers)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             var worker = try await Self.load(id, scope: scope, on: sql)
@@ -86,20 +86,25 @@ public struct WorkerRepository: Sendable {
         }
     }
 
-    /// Removes the worker: its key stops working and its running executions end, their tasks going
-    /// back to To Do for another worker.
+    /// Removes the worker: its keys stop working, its running executions end (their tasks going back
+    /// to To Do for another worker) and the tasks assigned to it become unassigned.
     public func delete(_ scope: WorkspaceScope, id: String) async throws {
-        try scope.require(.manageWorkers)
+        try scope.require(.registerWorkers)
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let worker = try await Self.load(id, scope: scope, on: sql)
-            let running = try await sql.raw(
-                "SELECT id FROM executions WHERE worker_id = \(bind: id) AND status = 'running'"
-            ).all().map { try $0.string("id") }
-            for executionID in running {
-                _ = try await ExecutionRepository.finalize(
-                    executionID, as: ExecutionReport(outcome: .failed, reason: "the worker \(worker.name) was removed"),
-                    countAttempt: false, by: scope.actor, scope: scope, at: now, commentID: store.random.id(.comment), on: sql)
+            try await Self.release(
+                worker, reason: "The worker \(worker.name) was removed.", by: scope.actor, scope: scope, at: now, random: store.random, on: sql)
+            let assigned = try await sql.raw(
+                """
+                SELECT \(TaskRow.columns)\(TaskRow.from)
+                WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.assignee_id = \(bind: id)
+                """
+            ).all().map(TaskRow.task(from:))
+            for old in assigned {
+                var task = old
+                task.assigneeID = nil
+                _ = try await TaskRepository.commit(task, replacing: old, type: .taskUpdated, scope: scope, at: now, on: sql)
             }
             try await sql.raw("UPDATE api_keys SET revoked_at = \(bind: now.milliseconds) WHERE worker_id = \(bind: id)").run()
             try await sql.raw("DELETE FROM workers WHERE id = \(bind: id)").run()
@@ -119,9 +124,10 @@ public struct WorkerRepository: Sendable {
 
     /// Records the worker's state and renews the leases of the executions it says it is running.
     public func heartbeat(
-        _ scope: WorkspaceScope, status: WorkerStatus, currentTaskID: String?, loop: Int?, running: [String],
-        lease: LeasePolicy
+        _ scope: WorkspaceScope, status: WorkerStatus, message: String? = nil, currentTaskID: String?, loop: Int?,
+        running: [String], lease: LeasePolicy
     ) async throws -> HeartbeatReply {
+        try scope.require(.runExecutions)
         guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key sends its heartbeat") }
         let now = store.now()
         let expiry = lease.expiry(from: now)
@@ -129,13 +135,15 @@ public struct WorkerRepository: Sendable {
             let old = try await Self.load(workerID, scope: scope, on: sql)
             var worker = old
             worker.reportedStatus = status
+            worker.statusMessage = message
             worker.currentTaskID = currentTaskID
             worker.currentLoop = loop
             worker.lastHeartbeatAt = now
             try await sql.raw(
                 """
-                UPDATE workers SET reported_status = \(bind: status.rawValue), current_task_id = \(bind: currentTaskID),
-                       current_loop = \(bind: loop), last_heartbeat_at = \(bind: now.milliseconds)
+                UPDATE workers SET reported_status = \(bind: status.rawValue), status_message = \(bind: message),
+                       current_task_id = \(bind: currentTaskID), current_loop = \(bind: loop),
+                       last_heartbeat_at = \(bind: now.milliseconds)
                 WHERE id = \(bind: workerID)
                 """
             ).run()
@@ -165,12 +173,58 @@ public struct WorkerRepository: Sendable {
             }
             // Only a change of what the worker does is worth an event; steady heartbeats are not.
             let wasOnline = old.status(at: now, offlineAfter: lease.offlineAfter) != .offline
-            if !wasOnline || old.reportedStatus != status || old.currentTaskID != currentTaskID {
+            if !wasOnline || old.reportedStatus != status || old.currentTaskID != currentTaskID
+                || old.statusMessage != message
+            {
                 try await EventLog.append(
                     EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
                     workspace: scope.workspaceID, on: sql, at: now)
             }
             return HeartbeatReply(worker: worker, stop: stop, leaseExpiresAt: expiry)
+        }
+    }
+
+    /// A worker that stops says so: what it held goes back to the queue at once (not when its lease
+    /// runs out, and without counting an attempt), and it shows offline.
+    public func disconnect(_ scope: WorkspaceScope, reason: String?) async throws -> Worker {
+        try scope.require(.runExecutions)
+        guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key signs it off") }
+        let now = store.now()
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            var worker = try await Self.load(workerID, scope: scope, on: sql)
+            try await Self.release(
+                worker, reason: "The worker \(worker.name) stopped\(reason.map { " (\($0))" } ?? "") and gave the task back.",
+                by: scope.actor, scope: scope, at: now, random: store.random, on: sql)
+            worker.reportedStatus = .offline
+            worker.statusMessage = nil
+            worker.currentTaskID = nil
+            worker.currentLoop = nil
+            try await sql.raw(
+                """
+                UPDATE workers SET reported_status = 'offline', status_message = NULL, current_task_id = NULL,
+                       current_loop = NULL
+                WHERE id = \(bind: workerID)
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return worker
+        }
+    }
+
+    /// Ends every running execution of the worker as released, its tasks back at the top of To Do.
+    static func release(
+        _ worker: Worker, reason: String, by actor: Actor, scope: WorkspaceScope, at now: Date, random: SecureRandom,
+        on sql: any SQLDatabase
+    ) async throws {
+        let running = try await sql.raw(
+            "SELECT id FROM executions WHERE worker_id = \(bind: worker.id) AND status = 'running'"
+        ).all().map { try $0.string("id") }
+        for executionID in running {
+            _ = try await ExecutionRepository.finalize(
+                executionID, as: ExecutionReport(outcome: .released, reason: reason), countAttempt: false, by: actor,
+                scope: scope, at: now, commentID: random.id(.comment), on: sql)
         }
     }
 
@@ -210,6 +264,7 @@ public struct WorkerRepository: Sendable {
             specializations: (try? decoder.decode([String].self, from: Data(try row.string("specializations").utf8))) ?? [],
             configuration: try decoder.decode(WorkerConfiguration.self, from: Data(try row.string("configuration").utf8)),
             reportedStatus: WorkerStatus(rawValue: try row.string("reported_status")) ?? .idle,
+            statusMessage: try row.optionalString("status_message"),
             currentTaskID: try row.optionalString("current_task_id"), currentLoop: try row.optionalInt("current_loop"),
             lastHeartbeatAt: try row.optionalDate("last_heartbeat_at"), tasksSucceeded: try row.int("tasks_succeeded"),
             tasksFailed: try row.int("tasks_failed"), createdBy: try row.string("created_by"),

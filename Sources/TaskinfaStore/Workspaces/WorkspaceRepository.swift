@@ -157,7 +157,7 @@ public struct WorkspaceRepository: Sendable {
 
     /// Removes a member (admins), or lets members leave on their own. The last owner can't go.
     public func removeMember(_ scope: WorkspaceScope, userID: String) async throws {
-        if userID != scope.userID { try scope.require(.manageMembers) }
+        try scope.require(userID == scope.userID ? .leaveWorkspace : .manageMembers)
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let current = try await Self.memberRole(userID: userID, in: scope.workspaceID, on: sql)
             if current == .owner {

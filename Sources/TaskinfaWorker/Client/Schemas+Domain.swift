@@ -1,5 +1,6 @@
 import Foundation
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 
 // API types read back into domain values, for the prompt builder.
@@ -8,8 +9,8 @@ extension TaskItem {
     init(_ task: Components.Schemas.Task) {
         self.init(
             id: task.id, workspaceID: task.workspaceId, projectID: task.projectId, number: task.number, key: task.key,
-            title: task.title, description: task.description ?? nil, status: TaskStatus(rawValue: task.status.rawValue) ?? .todo,
-            priority: TaskPriority(rawValue: task.priority.rawValue) ?? .medium, labels: task.labels,
+            title: task.title, description: task.description ?? nil, status: task.status.domain,
+            priority: task.priority.domain, labels: task.labels,
             assigneeID: task.assigneeId ?? nil, dueDate: (task.dueDate ?? nil).flatMap(CalendarDate.init),
             parentID: task.parentId ?? nil, position: task.position, version: task.version, createdBy: task.createdBy,
             createdAt: task.createdAt, updatedAt: task.updatedAt, startedAt: task.startedAt ?? nil,
@@ -30,10 +31,8 @@ extension Comment {
     init(_ comment: Components.Schemas.Comment) {
         self.init(
             id: comment.id, workspaceID: "", taskID: comment.taskId,
-            author: Actor(
-                type: Actor.Kind(rawValue: comment.author._type.rawValue) ?? .user, id: comment.author.id,
-                name: comment.author.name),
-            kind: CommentKind(rawValue: comment._type.rawValue) ?? .comment, body: comment.body,
+            author: Actor(type: comment.author._type.domain, id: comment.author.id, name: comment.author.name),
+            kind: comment._type.domain, body: comment.body,
             loopNumber: comment.loopNumber ?? nil, createdAt: comment.createdAt)
     }
 }
@@ -42,7 +41,7 @@ extension WorkerConfiguration {
     init(_ configuration: Components.Schemas.WorkerConfiguration) {
         let defaults = WorkerConfiguration()
         self.init(
-            executor: configuration.executor.flatMap { ExecutorKind(rawValue: $0.rawValue) } ?? .claude,
+            executor: configuration.executor?.domain ?? .claude,
             agentCommand: configuration.agentCommand ?? nil, model: configuration.model ?? nil,
             maxLoops: configuration.maxLoops ?? defaults.maxLoops,
             noProgressLimit: configuration.noProgressLimit ?? defaults.noProgressLimit,
@@ -51,6 +50,6 @@ extension WorkerConfiguration {
             taskTimeoutSeconds: configuration.taskTimeoutSeconds ?? defaults.taskTimeoutSeconds,
             retryLimit: configuration.retryLimit ?? defaults.retryLimit,
             allowedProjectIDs: configuration.allowedProjectIds ?? [],
-            sandbox: configuration.sandbox.flatMap { SandboxMode(rawValue: $0.rawValue) } ?? .auto)
+            sandbox: configuration.sandbox?.domain ?? .auto)
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import OpenAPIAsyncHTTPClient
 import OpenAPIRuntime
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 
 /// The worker's side of the API, over the generated client: one method per call it makes, with
@@ -39,16 +40,24 @@ struct WorkerAPI: Sendable {
     }
 
     func heartbeat(
-        worker: String, status: WorkerStatus, task: String?, loop: Int?, running: [String]
+        worker: String, status: WorkerStatus, message: String? = nil, task: String?, loop: Int?, running: [String]
     ) async throws -> Components.Schemas.HeartbeatResponse {
         let output = try await client.workerHeartbeat(
             path: .init(workerId: worker),
             body: .json(
                 .init(
-                    status: .init(rawValue: status.rawValue)!, currentTaskId: task, currentLoop: loop,
+                    status: .init(status), message: message, currentTaskId: task, currentLoop: loop,
                     runningExecutionIds: running)))
         switch output {
         case .ok(let ok): return try ok.body.json
+        case .default(let status, let problem): throw APIProblem(status, problem)
+        }
+    }
+
+    /// Tells the server this worker stops: what it still holds goes back to the queue at once.
+    func disconnect(worker: String, reason: String?) async throws {
+        switch try await client.disconnectWorker(path: .init(workerId: worker), body: .json(.init(reason: reason))) {
+        case .ok: return
         case .default(let status, let problem): throw APIProblem(status, problem)
         }
     }
@@ -110,11 +119,14 @@ struct WorkerAPI: Sendable {
     func finish(task: String, execution: String, token: String, report: ExecutionReport) async throws
         -> Components.Schemas.FinishedExecution
     {
+        guard let outcome = Components.Schemas.FinishExecutionRequest.OutcomePayload(report.outcome) else {
+            throw APIProblem(status: 400, detail: "a worker can't report an execution as \(report.outcome.rawValue)")
+        }
         let output = try await client.finishExecution(
             path: .init(taskId: task, executionId: execution), headers: .init(xTaskinfaClaim: token),
             body: .json(
                 .init(
-                    outcome: .init(rawValue: report.outcome.rawValue)!, reason: report.reason, summary: report.summary,
+                    outcome: outcome, reason: report.reason, summary: report.summary,
                     loops: report.loops, errors: report.errors, filesChanged: report.filesChanged,
                     inputTokens: report.inputTokens, outputTokens: report.outputTokens, costUsd: report.costUSD,
                     branch: report.branch, commit: report.commit)))

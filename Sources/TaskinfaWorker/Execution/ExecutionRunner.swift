@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import TaskinfaAPI
+import TaskinfaContract
 import TaskinfaCore
 
 /// Runs one claimed execution end to end: prepare the repository and branch, loop the agent under
@@ -30,7 +31,7 @@ struct ExecutionRunner: Sendable {
     {
         let task = claim.task
         let executionID = claim.execution.id
-        let kind = ExecutionKind(rawValue: claim.execution.kind.rawValue) ?? .task
+        let kind = claim.execution.kind.domain
 
         let project = ProjectInfo(
             key: claim.project.key, name: claim.project.name, repositoryURL: claim.project.repositoryUrl ?? nil,

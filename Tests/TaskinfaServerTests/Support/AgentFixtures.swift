@@ -52,7 +52,7 @@ struct AgentBoard: Sendable {
             dataDirectory: root + "/data", databaseURL: try await TestDatabase.make(),
             extra: ["--lease-seconds", String(lease), "--heartbeat-seconds", "1"] + serverOptions)
         let http = HTTP(port: server.port)
-        let signup = try await http.call(.POST, "/api/v1/auth/signup", json: ["email": "e2e@example.com", "password": "Secret123"])
+        let signup = try await http.call(.POST, "/api/v1/auth/signup", json: ["email": "e2e@example.com", "password": "mauve kettle orbit"])
         let cookie = String(try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last))
         let workspace = try #require(signup.json["workspace"]?["id"]?.string)
         let remote = root + "/remote.git"

@@ -88,7 +88,7 @@ struct API: Sendable {
     func signUp(_ name: String = "Ann") async throws -> Account {
         let email = "\(name.lowercased())-\(UUID().uuidString.prefix(8))@example.com"
         let reply = try await call(
-            .post, "/api/v1/auth/signup", json: ["email": .string(email), "password": "Secret123", "name": .string(name)])
+            .post, "/api/v1/auth/signup", json: ["email": .string(email), "password": "mauve kettle orbit", "name": .string(name)])
         try #require(reply.status == .created, "signup: \(reply.text)")
         let cookie = try #require(reply.headers[.setCookie])
         let token = try #require(cookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last.map(String.init))
