@@ -13,9 +13,12 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run a bot worker: claim tasks, run a coding agent on them, hand the results to review.",
         discussion: """
             The key is the worker's own (create the worker in the workspace; the server shows the exact
-            command). Executor, model and sandbox come from the worker's configuration on the server;
-            the options below override them. Any CLI can be plugged in with --executor command
-            --agent-command "…" (see the README for the contract it follows).
+            command). The worker's configuration on the server picks the executor preset, the model, the
+            limits and the projects; the options below override it. What runs on this machine is this
+            machine's decision: the server can't make the worker run a command line (--allow-command),
+            a preset pointed at another program, or an agent without the sandbox (--allow-unsandboxed)
+            unless allowed here. Any CLI can be plugged in with --executor command --agent-command "…"
+            (see the README for the contract it follows).
             """)
 
     @Option(help: "The Taskinfa server, e.g. https://taskinfa.example.com (env TASKINFA_SERVER_URL).")
@@ -51,6 +54,21 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: "Only take tasks of this project.")
     var project: String?
 
+    @Option(name: .customLong("allow-executor"), help: "A preset the server may choose (repeatable; default: every preset).")
+    var allowedExecutors: [String] = []
+
+    @Option(name: .customLong("allow-command"), help: "A command line the server's agent_command may ask for, exactly (repeatable).")
+    var allowedCommands: [String] = []
+
+    @Flag(help: "Let the server's configuration turn the sandbox off (the agent then has this user's full rights).")
+    var allowUnsandboxed = false
+
+    @Flag(help: "Clone file:// repositories from this machine's own disk.")
+    var allowLocalRepositories = false
+
+    @Option(help: "A JSON file with what the server may choose: {\"executors\": [...], \"commands\": [...], \"allow_unsandboxed\": false, \"allow_local_repositories\": false}.")
+    var hostPolicy: String?
+
     @Flag(help: "List the agent CLIs the worker knows and whether each is installed, then exit.")
     var listExecutors = false
 
@@ -73,14 +91,21 @@ struct WorkerCommand: AsyncParsableCommand {
             workDirectory: (workDirectory ?? environment["TASKINFA_WORK_DIR"] ?? "./taskinfa-work").absolutePath,
             taskinfaBinary: Self.currentBinary())
         options.apiKeyFile = apiKeyFile?.absolutePath
-        if let executor {
-            guard let kind = ExecutorKind(rawValue: executor) else {
-                throw ValidationError("--executor must be one of \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            options.executor = kind
-        }
-        options.agentCommand = agentCommand
+        if let executor { options.pinned.executor = try Self.executor(executor, option: "--executor") }
+        options.pinned.agentCommand = agentCommand
         options.model = model
+        var policy = HostPolicy(
+            executors: allowedExecutors.isEmpty ? nil : try allowedExecutors.map { try Self.executor($0, option: "--allow-executor") },
+            commands: allowedCommands, allowUnsandboxed: allowUnsandboxed, allowLocalRepositories: allowLocalRepositories)
+        if let hostPolicy {
+            let data = try Data(contentsOf: URL(fileURLWithPath: hostPolicy.absolutePath))
+            do {
+                policy = policy.merged(with: try JSONDecoder().decode(HostPolicy.self, from: data))
+            } catch {
+                throw ValidationError("--host-policy \(hostPolicy) is not a host policy: \(error)")
+            }
+        }
+        options.hostPolicy = policy
         if let sandbox {
             guard let mode = SandboxMode(rawValue: sandbox) else {
                 throw ValidationError("--sandbox must be auto, bubblewrap or none")
@@ -89,7 +114,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(
                     Data("warning: --sandbox none: the agent runs with this user's full rights\n".utf8))
             }
-            options.sandboxMode = mode
+            options.pinned.sandbox = mode
         }
         options.sharedPaths = sharedPaths.map(\.absolutePath)
         options.passEnvironment = passEnvironment
@@ -101,6 +126,13 @@ struct WorkerCommand: AsyncParsableCommand {
             configuration: .init(
                 services: [WorkerService(runtime: runtime)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    static func executor(_ name: String, option: String) throws -> ExecutorKind {
+        guard let kind = ExecutorKind(rawValue: name) else {
+            throw ValidationError("\(option) must be one of \(ExecutorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return kind
     }
 
     /// This executable, which agents run as `taskinfa mcp`.

@@ -201,7 +201,10 @@ import Testing
             configuration.merging(["executor": "command", "agent_command": .string("\(WorkerProcess.testAgent) probe")]) { _, new in new }))
         let worker = try WorkerProcess(
             server: board.server.port, keyFile: keyFile, workDirectory: board.root + "/work-probe",
-            extra: ["--pass-env", "PROBE_KEY_FILE", "--pass-env", "PROBE_HOME_FILE"],
+            extra: [
+                "--pass-env", "PROBE_KEY_FILE", "--pass-env", "PROBE_HOME_FILE", "--allow-local-repositories",
+                "--allow-command", "\(WorkerProcess.testAgent) probe",
+            ],
             environment: [
                 "HOME": home, "PROBE_SECRET": "do-not-leak", "PROBE_KEY_FILE": keyFile, "PROBE_HOME_FILE": home + "/secret.txt",
             ])

@@ -7,8 +7,8 @@ import Testing
 @Suite struct ExecutorTests {
     func context(_ root: String = "/work/web") -> Executor.LoopContext {
         Executor.LoopContext(
-            prompt: "Do the task", promptFile: root + "/.git/taskinfa/prompt.md", controlDirectory: root + "/.git/taskinfa",
-            workTree: root, mcpCommand: ["/usr/local/bin/taskinfa", "mcp", "--server", "http://h:1"],
+            prompt: "Do the task", promptFile: root + "/.taskinfa/control/prompt.md", controlDirectory: root + "/.taskinfa/control",
+            stateDirectory: root + "/.taskinfa/state", workTree: root, mcpCommand: ["/usr/local/bin/taskinfa", "mcp", "--server", "http://h:1"],
             mcpEnvironment: ["TASKINFA_API_KEY": "tk_x", "TASKINFA_CLAIM_TOKEN": "c"], runningAsRoot: true)
     }
 
@@ -20,15 +20,15 @@ import Testing
         }
         #expect(invocation.promptOnStandardInput)
         #expect(invocation.environment["IS_SANDBOX"] == "1")
-        let config = try #require(invocation.files["/work/web/.git/taskinfa/mcp.json"])
+        let config = try #require(invocation.files["/work/web/.taskinfa/control/mcp.json"])
         #expect(config.contains("\"taskinfa\"") && config.contains("TASKINFA_CLAIM_TOKEN"))
     }
 
     @Test func codexGetsAPrivateHomeWithTheMCPServer() throws {
         let invocation = try Executor.make(kind: .codex, command: nil, model: nil).invocation(context())
         #expect(invocation.command == ["codex", "exec", "--json", "--dangerously-bypass-approvals-and-sandbox", "--skip-git-repo-check", "-"])
-        #expect(invocation.environment["CODEX_HOME"] == "/work/web/.git/taskinfa/codex-home")
-        let toml = try #require(invocation.files["/work/web/.git/taskinfa/codex-home/config.toml"])
+        #expect(invocation.environment["CODEX_HOME"] == "/work/web/.taskinfa/state/codex-home")
+        let toml = try #require(invocation.files["/work/web/.taskinfa/state/codex-home/config.toml"])
         #expect(toml.contains("[mcp_servers.taskinfa]") && toml.contains("command = \"/usr/local/bin/taskinfa\""))
     }
 
@@ -38,12 +38,12 @@ import Testing
         let opencode = try Executor.make(kind: .opencode, command: nil, model: nil).invocation(context())
         #expect(opencode.environment["OPENCODE_CONFIG_CONTENT"]?.contains("\"local\"") == true)
         let aider = try Executor.make(kind: .aider, command: nil, model: nil).invocation(context())
-        #expect(aider.command.contains("--message-file") && aider.command.contains("/work/web/.git/taskinfa/prompt.md"))
+        #expect(aider.command.contains("--message-file") && aider.command.contains("/work/web/.taskinfa/control/prompt.md"))
         let generic = try Executor.make(kind: .command, command: "my-agent --fast", model: nil).invocation(context())
         #expect(generic.command == ["/bin/sh", "-c", "my-agent --fast"])
         #expect(generic.starts == ["my-agent"])
         #expect(generic.promptOnStandardInput)
-        #expect(generic.environment["TASKINFA_MCP_CONFIG"] == "/work/web/.git/taskinfa/mcp.json")
+        #expect(generic.environment["TASKINFA_MCP_CONFIG"] == "/work/web/.taskinfa/control/mcp.json")
         #expect(throws: Executor.ExecutorError.self) { try Executor.make(kind: .command, command: nil, model: nil) }
     }
 

@@ -13,13 +13,14 @@ struct ClaimWaiter: Sendable {
     let hub: EventHub
 
     func claim(
-        _ scope: WorkspaceScope, projectID: String?, lease: LeasePolicy, agentKey: ExecutionRepository.AgentKey,
-        wait: Duration, client: ClientConnection
+        _ scope: WorkspaceScope, projectID: String?, excludingProjects excluded: [String], lease: LeasePolicy,
+        agentKey: ExecutionRepository.AgentKey, wait: Duration, client: ClientConnection
     ) async throws -> ExecutionRepository.Claim? {
         let attempt = { @Sendable () async throws -> ExecutionRepository.Claim? in
             guard client.isOpen,
                 let claim = try await store.executions.claim(
-                    scope, projectID: projectID, lease: lease, agentKey: agentKey, stillWanted: { client.isOpen })
+                    scope, projectID: projectID, excludingProjects: excluded, lease: lease, agentKey: agentKey,
+                    stillWanted: { client.isOpen })
             else { return nil }
             if !client.isOpen {
                 try await store.executions.giveBack(

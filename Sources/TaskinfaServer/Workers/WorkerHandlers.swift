@@ -78,13 +78,18 @@ extension APIImplementation {
     func claimTask(_ input: Operations.ClaimTask.Input) async throws -> Operations.ClaimTask.Output {
         let scope = try await access.workerSelf(input.path.workerId)
         var projectID: String?
-        if case .json(let body)? = input.body { projectID = body.projectId ?? nil }
+        var excluded: [String] = []
+        if case .json(let body)? = input.body {
+            projectID = body.projectId ?? nil
+            excluded = body.excludeProjectIds ?? []
+            if excluded.count > 200 { throw ValidationError(field: "exclude_project_ids", message: "must hold at most 200 ids") }
+        }
         let wait = input.query.wait ?? 0
         guard (0...60).contains(wait) else { throw ValidationError(field: "wait", message: "must be between 0 and 60") }
         // The agent of the execution gets a key of its own, good for that execution only.
         let agentSecret = APIKeyRules.newSecret(store.random)
         let claimed = try await ClaimWaiter(store: store, hub: hub).claim(
-            scope, projectID: projectID, lease: configuration.leases,
+            scope, projectID: projectID, excludingProjects: excluded, lease: configuration.leases,
             agentKey: .init(tokenHash: TokenHash.of(agentSecret), preview: APIKeyRules.preview(of: agentSecret)),
             wait: .seconds(wait), client: RequestInfo.current.connection)
         guard let claimed else { return .noContent(.init()) }

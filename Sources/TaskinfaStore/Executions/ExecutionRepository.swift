@@ -39,8 +39,8 @@ public struct ExecutionRepository: Sendable {
     /// `stillWanted` is asked inside that transaction, just before anything is taken: a claim for a
     /// request whose worker has gone (it hung up while waiting) takes nothing.
     public func claim(
-        _ scope: WorkspaceScope, projectID: String?, lease: LeasePolicy, agentKey: AgentKey,
-        stillWanted: @escaping @Sendable () -> Bool = { true }
+        _ scope: WorkspaceScope, projectID: String?, excludingProjects excluded: [String] = [], lease: LeasePolicy,
+        agentKey: AgentKey, stillWanted: @escaping @Sendable () -> Bool = { true }
     ) async throws -> Claim? {
         try scope.require(.runExecutions)
         guard let workerID = scope.workerID else { throw AccessError.refused("only a worker's own key claims work") }
@@ -58,7 +58,8 @@ public struct ExecutionRepository: Sendable {
                 }
                 projects = [projectID]
             }
-            let projectFilter: SQLQueryString = projects.isEmpty ? "" : " AND t.project_id IN (\(binds: projects))"
+            var projectFilter: SQLQueryString = projects.isEmpty ? "" : " AND t.project_id IN (\(binds: projects))"
+            if !excluded.isEmpty { projectFilter = projectFilter + " AND t.project_id NOT IN (\(binds: excluded))" }
             var kind = ExecutionKind.reply
             var candidate = try await sql.raw(
                 """

@@ -63,9 +63,13 @@ struct WorkerAPI: Sendable {
     }
 
     /// The next piece of work, waiting up to `wait` seconds; nil when there is none.
-    func claim(worker: String, wait: Int, project: String?) async throws -> Components.Schemas.ClaimResult? {
+    func claim(worker: String, wait: Int, project: String?, excluding excluded: [String] = []) async throws
+        -> Components.Schemas.ClaimResult?
+    {
+        let body: Components.Schemas.ClaimRequest? =
+            project == nil && excluded.isEmpty ? nil : .init(projectId: project, excludeProjectIds: excluded)
         let output = try await client.claimTask(
-            path: .init(workerId: worker), query: .init(wait: wait), body: project.map { .json(.init(projectId: $0)) })
+            path: .init(workerId: worker), query: .init(wait: wait), body: body.map { .json($0) })
         switch output {
         case .ok(let ok): return try ok.body.json
         case .noContent: return nil

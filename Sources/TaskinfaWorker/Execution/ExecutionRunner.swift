@@ -4,8 +4,9 @@ import TaskinfaAPI
 import TaskinfaContract
 import TaskinfaCore
 
-/// Runs one claimed execution end to end: prepare the repository and branch, loop the agent under
-/// the circuit breakers while shipping its output, then commit, push and report.
+/// Runs one claimed execution end to end: check that this host runs what it asks, prepare the
+/// repository and branch, loop the agent under the circuit breakers while shipping its output, then
+/// commit, push and report.
 struct ExecutionRunner: Sendable {
     let api: WorkerAPI
     let options: WorkerOptions
@@ -13,50 +14,88 @@ struct ExecutionRunner: Sendable {
     let workerName: String
     let logger: Logger
 
-    func run(_ claim: Components.Schemas.ClaimResult, configuration: WorkerConfiguration) async {
+    /// How an execution ended, for the claim loop to decide what comes next.
+    struct Ending: Sendable, Equatable {
+        enum Cause: Sendable, Equatable {
+            /// The work itself: success, the agent's failure, a breaker.
+            case work
+            /// The agent could not even start: the host's installation, not the task.
+            case agentCouldNotStart
+            /// This host won't run the server's configuration (a command line, no sandbox).
+            case refusedConfiguration
+            /// This host won't clone the project's repository.
+            case refusedRepository(projectID: String)
+            /// The worker itself is stopping; the server gets what it held back at sign-off.
+            case stopping
+        }
+
+        var outcome: ExecutionStatus?
+        var reason: String?
+        var cause: Cause
+    }
+
+    func run(_ claim: Components.Schemas.ClaimResult, configuration: WorkerConfiguration) async -> Ending {
         await state.begin(task: claim.task.id, execution: claim.execution.id)
         // A batch of logs gives up after a few seconds: the agent's output waits on it, not on a 90 s timeout.
         let logAPI = (try? WorkerAPI(server: api.serverURL, apiKey: api.apiKey, timeout: .seconds(5))) ?? api
         let shipper = LogShipper(
             api: logAPI, task: claim.task.id, execution: claim.execution.id, token: claim.claimToken, logger: logger)
         let timer = Task { await shipper.runTimer() }
-        let succeeded = await execute(claim, configuration: configuration, shipper: shipper)
+        let ending = await execute(claim, configuration: configuration, shipper: shipper)
         timer.cancel()
-        await state.end(failed: !succeeded)
+        await state.end(failed: ending.outcome != .succeeded && ending.cause != .stopping)
+        return ending
     }
 
-    /// The execution's steps; true when it ended in success.
+    /// The execution's steps.
     private func execute(_ claim: Components.Schemas.ClaimResult, configuration: WorkerConfiguration, shipper: LogShipper)
-        async -> Bool
+        async -> Ending
     {
         let task = claim.task
         let executionID = claim.execution.id
         let kind = claim.execution.kind.domain
 
-        let project = ProjectInfo(
-            key: claim.project.key, name: claim.project.name, repositoryURL: claim.project.repositoryUrl ?? nil,
-            defaultBranch: claim.project.defaultBranch)
-        let branch = task.agent?.branch ?? nil ?? BranchName.forTask(key: task.key, title: task.title)
         let executor: Executor
         let sandbox: Sandbox
         do {
-            executor = try options.executor(configuration)
-            sandbox = try options.sandbox(configuration)
+            (executor, sandbox) = try options.agent(for: configuration)
         } catch {
-            await report(.failed, reason: "the worker can't run the agent: \(error)", claim: claim, shipper: shipper)
-            return false
+            let reason = "The worker \(workerName) won't run this: \(error)."
+            await report(.released, reason: reason, claim: claim, shipper: shipper)
+            return Ending(outcome: .released, reason: reason, cause: .refusedConfiguration)
+        }
+        let project = ProjectInfo(
+            key: claim.project.key, name: claim.project.name, repositoryURL: claim.project.repositoryUrl ?? nil,
+            defaultBranch: claim.project.defaultBranch)
+        let repository: RepositoryURL?
+        let branch: String
+        do {
+            repository = try project.repositoryURL.map { try RepositoryURL.parse($0) }
+            if let repository, let refusal = options.hostPolicy.check(repository: repository) { throw refusal }
+            _ = try ProjectRules.branch(project.defaultBranch)
+            branch = try ProjectRules.branch(
+                task.agent?.branch ?? nil ?? BranchName.forTask(key: task.key, title: task.title), field: "branch")
+        } catch {
+            let reason = "The worker \(workerName) won't work on this project's repository: \(error)."
+            await report(.released, reason: reason, claim: claim, shipper: shipper)
+            return Ending(outcome: .released, reason: reason, cause: .refusedRepository(projectID: claim.project.id))
         }
         await shipper.system(
             "\(workerName) took \(task.key) (\(kind.rawValue), attempt \(claim.execution.attempt)); agent: \(executor.kind.rawValue), sandbox: \(sandbox.kind == .none ? "none" : "bubblewrap")")
 
+        let folders = options.folders(forProject: project.key)
         let workspace: GitWorkspace
         do {
             workspace = try await GitWorkspace.prepare(
-                root: options.workDirectory, project: project, branch: branch, environment: options.gitEnvironment)
-            try FileManager.default.createDirectory(atPath: workspace.controlDirectory, withIntermediateDirectories: true)
+                folders: folders, repository: repository, defaultBranch: project.defaultBranch, branch: branch,
+                environment: options.gitEnvironment, allowsLocalTransport: options.hostPolicy.allowLocalRepositories)
+            // The agent CLI's state starts empty for every execution; the control folder is rewritten.
+            for folder in [folders.stateDirectory, folders.controlDirectory] {
+                if FileManager.default.fileExists(atPath: folder) { try FileManager.default.removeItem(atPath: folder) }
+                try WorkerFiles.makeFolders(folder, under: folders.root)
+            }
         } catch {
-            await report(.failed, reason: "could not prepare the repository: \(error)", claim: claim, shipper: shipper)
-            return false
+            return await fail("could not prepare the repository: \(error)", claim: claim, shipper: shipper)
         }
         await shipper.system("work tree \(workspace.directory) on branch \(branch)")
 
@@ -72,8 +111,7 @@ struct ExecutionRunner: Sendable {
                 repositoryInstructions: workspace.agentInstructions(), branch: branch, loop: 1)
             question = comments.last { $0.kind == .humanMessage && $0.author.type == .user }
         } catch {
-            await report(.failed, reason: "could not read the task's context: \(error)", claim: claim, shipper: shipper)
-            return false
+            return await fail("could not read the task's context: \(error)", claim: claim, shipper: shipper)
         }
 
         var breaker = LoopBreaker(limits: .init(configuration))
@@ -100,26 +138,33 @@ struct ExecutionRunner: Sendable {
                     workspace: workspace, timeout: .seconds(configuration.loopTimeoutSeconds), shipper: shipper,
                     output: loopOutput)
             } catch {
-                await report(.failed, reason: "could not start the agent: \(error)", claim: claim, shipper: shipper)
-                return false
+                return await fail(
+                    "the agent could not start: \(error)", cause: .agentCouldNotStart, claim: claim, shipper: shipper,
+                    breaker: breaker, output: output)
             }
             let result = await loopOutput.value
             output.merge(result)
             if Task.isCancelled {
-                // The worker itself is stopping: its lease will lapse and the task go back to the queue.
-                logger.info("worker stopping; leaving \(task.key) to its lease")
-                return false
+                // The worker itself is stopping: its sign-off gives the task back.
+                logger.info("worker stopping; \(task.key) goes back with the sign-off")
+                return Ending(outcome: nil, reason: nil, cause: .stopping)
             }
             if await shipper.claimLost {
                 logger.warning("lost the claim on \(task.key); stopping without a report")
-                return false
+                return Ending(outcome: nil, reason: "the claim was lost", cause: .work)
             }
             if await state.shouldStop(executionID) || outcome == .cancelled {
-                await report(
-                    .cancelled, reason: "stopped at a person's request", claim: claim, shipper: shipper,
-                    breaker: breaker, output: output)
-                return false
+                let reason = "stopped at a person's request"
+                await report(.cancelled, reason: reason, claim: claim, shipper: shipper, breaker: breaker, output: output)
+                return Ending(outcome: .cancelled, reason: reason, cause: .work)
             }
+            if let failure = StartFailure.check(outcome, result, command: executor.program) {
+                // Looping again won't fix a missing program: stop now and say which and why.
+                return await fail(
+                    failure, cause: .agentCouldNotStart, claim: claim, shipper: shipper, breaker: breaker, output: output)
+            }
+            // The agent may have removed or replaced the tree's pointer to its repository.
+            try? workspace.pointTreeAtRepository()
             let fingerprint = (try? await workspace.fingerprint()) ?? baseline
             let progressed = fingerprint != baseline
             baseline = fingerprint
@@ -157,12 +202,20 @@ struct ExecutionRunner: Sendable {
                     changed: baseline != firstFingerprint, breaker: breaker, output: output, shipper: shipper)
             case .blocked(let reason):
                 await report(.blocked, reason: reason, claim: claim, shipper: shipper, breaker: breaker, output: output)
-                return false
+                return Ending(outcome: .blocked, reason: reason, cause: .work)
             case .stop(let reason):
-                await report(.failed, reason: reason, claim: claim, shipper: shipper, breaker: breaker, output: output)
-                return false
+                return await fail(reason, claim: claim, shipper: shipper, breaker: breaker, output: output)
             }
         }
+    }
+
+    /// Reports a failure and says how the execution ended.
+    private func fail(
+        _ reason: String, cause: Ending.Cause = .work, claim: Components.Schemas.ClaimResult, shipper: LogShipper,
+        breaker: LoopBreaker? = nil, output: AgentOutput = AgentOutput()
+    ) async -> Ending {
+        await report(.failed, reason: reason, claim: claim, shipper: shipper, breaker: breaker, output: output)
+        return Ending(outcome: .failed, reason: reason, cause: cause)
     }
 
     /// One run of the agent process, stopped early when a person cancels.
@@ -170,31 +223,33 @@ struct ExecutionRunner: Sendable {
         prompt: String, loop: Int, claim: Components.Schemas.ClaimResult, executor: Executor, sandbox: Sandbox,
         workspace: GitWorkspace, timeout: Duration, shipper: LogShipper, output: Box<AgentOutput>
     ) async throws -> ProcessRunner.Outcome {
-        let promptFile = (workspace.controlDirectory as NSString).appendingPathComponent("prompt.md")
-        try prompt.write(toFile: promptFile, atomically: true, encoding: .utf8)
+        let folders = workspace.folders
+        let promptFile = (folders.controlDirectory as NSString).appendingPathComponent("prompt.md")
+        try WorkerFiles.write(prompt, to: promptFile, under: folders.root)
+        // The agent gets a key of its own, good for this execution only — never the worker's.
         let contract: [String: String] = [
-            "TASKINFA_SERVER_URL": api.serverURL, "TASKINFA_API_KEY": api.apiKey, "TASKINFA_TASK_ID": claim.task.id,
+            "TASKINFA_SERVER_URL": api.serverURL, "TASKINFA_API_KEY": claim.agentKey, "TASKINFA_TASK_ID": claim.task.id,
             "TASKINFA_TASK_KEY": claim.task.key, "TASKINFA_EXECUTION_ID": claim.execution.id, "TASKINFA_LOOP": String(loop),
-            "TASKINFA_PROMPT_FILE": promptFile, "TASKINFA_CLAIM_TOKEN": claim.claimToken,
-            "TASKINFA_WORK_TREE": workspace.directory,
+            "TASKINFA_PROMPT_FILE": promptFile, "TASKINFA_WORK_TREE": workspace.directory,
         ]
         let mcpEnvironment = contract.filter { $0.key != "TASKINFA_PROMPT_FILE" && $0.key != "TASKINFA_LOOP" }
         let invocation = executor.invocation(
             .init(
-                prompt: prompt, promptFile: promptFile, controlDirectory: workspace.controlDirectory,
-                workTree: workspace.directory, mcpCommand: [options.taskinfaBinary, "mcp", "--server", api.serverURL],
-                mcpEnvironment: mcpEnvironment, runningAsRoot: getuid() == 0))
+                prompt: prompt, promptFile: promptFile, controlDirectory: folders.controlDirectory,
+                stateDirectory: folders.stateDirectory, workTree: workspace.directory,
+                mcpCommand: [options.taskinfaBinary, "mcp", "--server", api.serverURL], mcpEnvironment: mcpEnvironment,
+                runningAsRoot: getuid() == 0))
         for (path, contents) in invocation.files {
-            try FileManager.default.createDirectory(
-                atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try contents.write(toFile: path, atomically: true, encoding: .utf8)
+            try WorkerFiles.write(contents, to: path, under: folders.root)
         }
         var environment = AgentEnvironment.make(
             inherited: ProcessInfo.processInfo.environment, passing: options.passEnvironment, contract: contract,
             home: sandbox.home)
         environment.merge(invocation.environment) { _, new in new }
         let wrapped = sandbox.wrap(
-            invocation.command, alsoRunning: invocation.starts, workTree: workspace.directory, environment: environment)
+            invocation.command, alsoRunning: invocation.starts, workTree: workspace.directory,
+            readable: [folders.gitDirectory, folders.controlDirectory], writable: [folders.stateDirectory],
+            environment: environment)
         let command = ProcessRunner.Command(
             executable: wrapped.executable, arguments: wrapped.arguments,
             environment: sandbox.kind == .none ? environment : ["PATH": environment["PATH"] ?? "/usr/bin:/bin"],
@@ -203,7 +258,7 @@ struct ExecutionRunner: Sendable {
         return try await withThrowingTaskGroup(of: ProcessRunner.Outcome.self) { group in
             group.addTask {
                 try await ProcessRunner.stream(command, timeout: timeout) { stream, line in
-                    await output.update { $0.read(line) }
+                    await output.update { $0.take(line, fromStandardError: stream == .stderr) }
                     await shipper.add(stream.rawValue, loop: loop, line)
                 }
             }
@@ -227,7 +282,7 @@ struct ExecutionRunner: Sendable {
         claim: Components.Schemas.ClaimResult, kind: ExecutionKind, workspace: GitWorkspace, branch: String,
         project: ProjectInfo, summary: String?, changed: Bool, breaker: LoopBreaker, output: AgentOutput,
         shipper: LogShipper
-    ) async -> Bool {
+    ) async -> Ending {
         var commit: String?
         var files: [String] = []
         var notes: [String] = []
@@ -237,10 +292,8 @@ struct ExecutionRunner: Sendable {
                 commit = try await workspace.commitAll(message: message, author: "Taskinfa worker \(workerName)")
                 files = await workspace.changedFiles(since: project.defaultBranch)
             } catch {
-                await report(
-                    .failed, reason: "could not commit the work: \(error)", claim: claim, shipper: shipper, breaker: breaker,
-                    output: output)
-                return false
+                return await fail(
+                    "could not commit the work: \(error)", claim: claim, shipper: shipper, breaker: breaker, output: output)
             }
             if project.repositoryURL != nil, commit != nil {
                 switch await workspace.push(branch: branch) {
@@ -254,9 +307,10 @@ struct ExecutionRunner: Sendable {
             }
         }
         let text = ([summary ?? "Done."] + notes).joined(separator: "\n\n")
-        return await report(
+        let taken = await report(
             .succeeded, reason: nil, summary: text, claim: claim, shipper: shipper, breaker: breaker, output: output,
             branch: kind == .task ? branch : nil, commit: commit, files: files)
+        return Ending(outcome: taken ? .succeeded : nil, reason: taken ? nil : "the server did not take the report", cause: .work)
     }
 
     /// Reports the outcome; true when the server took it.

@@ -11,6 +11,21 @@ struct AgentOutput: Sendable {
     /// Claude's stream-json: a `result` event; a run without it did not finish properly.
     var sawResult = false
     var resultIsError = false
+    /// Lines on standard output so far, and the last lines on standard error: a loop whose agent
+    /// printed nothing and exited 126/127 never started, and its stderr says why.
+    var outputLines = 0
+    var lastErrors: [String] = []
+
+    /// Takes one line of either stream.
+    mutating func take(_ line: String, fromStandardError: Bool) {
+        if fromStandardError {
+            lastErrors.append(String(line.prefix(500)))
+            if lastErrors.count > 8 { lastErrors.removeFirst() }
+        } else {
+            outputLines += 1
+        }
+        read(line)
+    }
 
     mutating func read(_ line: String) {
         if let status = StatusLine.parse(line) { self.status = status }

@@ -26,7 +26,10 @@ struct Executor: Sendable {
     struct LoopContext: Sendable {
         var prompt: String
         var promptFile: String
+        /// The worker's files for the agent, read-only to it (MCP configuration).
         var controlDirectory: String
+        /// The agent CLI's own state for this execution, writable by it (Codex's home).
+        var stateDirectory: String
         var workTree: String
         /// How the agent reaches the Taskinfa tools: `taskinfa mcp` with these arguments and environment.
         var mcpCommand: [String]
@@ -76,7 +79,7 @@ struct Executor: Sendable {
             if let model { command += ["--model", model] }
             return Invocation(command: command, promptOnStandardInput: true, environment: environment, files: files)
         case .codex:
-            let home = (context.controlDirectory as NSString).appendingPathComponent("codex-home")
+            let home = (context.stateDirectory as NSString).appendingPathComponent("codex-home")
             var toml = "[mcp_servers.taskinfa]\ncommand = \(Self.tomlString(context.mcpCommand[0]))\n"
             toml += "args = [\(context.mcpCommand.dropFirst().map(Self.tomlString).joined(separator: ", "))]\n"
             toml += "[mcp_servers.taskinfa.env]\n"
@@ -111,12 +114,21 @@ struct Executor: Sendable {
             let config = (context.controlDirectory as NSString).appendingPathComponent("mcp.json")
             files[config] = Self.json(["mcpServers": ["taskinfa": mcpServer]])
             environment["TASKINFA_MCP_CONFIG"] = config
-            // The sandbox can only keep the line's first program visible; what that one runs is its business.
-            let first = program.split(whereSeparator: \.isWhitespace).first.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'")) }
             return Invocation(
                 command: ["/bin/sh", "-c", program], promptOnStandardInput: true, environment: environment, files: files,
-                starts: first.map { [$0] } ?? [])
+                starts: startedPrograms)
         }
+    }
+
+    /// The programs a loop starts, which must be runnable inside the sandbox: the preset's CLI, or
+    /// the first program of a command line (the sandbox can only keep that one visible; what it runs
+    /// in turn is its business).
+    var startedPrograms: [String] {
+        guard kind == .command else { return [program] }
+        let first = program.split(whereSeparator: \.isWhitespace).first.map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        }
+        return first.map { [$0] } ?? []
     }
 
     static func json(_ object: [String: Any]) -> String {

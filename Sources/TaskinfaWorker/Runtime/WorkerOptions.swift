@@ -2,18 +2,20 @@ import Foundation
 import Logging
 import TaskinfaCore
 
-/// How `taskinfa worker` was started. Command-line choices win over the worker's configuration
-/// on the server, which wins over defaults.
+/// How `taskinfa worker` was started. What the host said on its command line (or in its policy
+/// file) wins over the worker's configuration on the server, which chooses only among what the host
+/// allows (`HostPolicy`).
 public struct WorkerOptions: Sendable {
     public var server: String
     public var apiKey: String
     /// The file the key was read from, hidden from the agent by the sandbox.
     public var apiKeyFile: String?
     public var workDirectory: String
-    public var executor: ExecutorKind?
-    public var agentCommand: String?
+    /// The host's own choices (`--executor`, `--agent-command`, `--sandbox`).
+    public var pinned = HostPolicy.Pinned()
+    /// What the host lets the server choose.
+    public var hostPolicy = HostPolicy()
     public var model: String?
-    public var sandboxMode: SandboxMode?
     /// Extra folders the agent may read and write (an agent CLI's own state, e.g. ~/.claude).
     public var sharedPaths: [String] = []
     /// Extra environment variables passed to the agent.
@@ -31,16 +33,22 @@ public struct WorkerOptions: Sendable {
         self.taskinfaBinary = taskinfaBinary
     }
 
-    func executor(_ configuration: WorkerConfiguration) throws -> Executor {
-        let kind = executor ?? (agentCommand != nil ? .command : configuration.executor)
-        return try Executor.make(kind: kind, command: agentCommand ?? configuration.agentCommand, model: model ?? configuration.model)
+    /// The agent and the sandbox for a configuration, or why this host won't run it.
+    func agent(for configuration: WorkerConfiguration) throws -> (Executor, Sandbox) {
+        let decision = try hostPolicy.decide(configuration, pinned: pinned).get()
+        let executor = try Executor.make(
+            kind: decision.executor, command: decision.command, model: model ?? configuration.model)
+        return (executor, try sandbox(decision.sandbox))
     }
 
-    func sandbox(_ configuration: WorkerConfiguration) throws -> Sandbox {
-        let kind = try Sandbox.resolve(sandboxMode ?? configuration.sandbox)
-        return Sandbox(
-            kind: kind, shared: sharedPaths, hidden: apiKeyFile.map { [$0] } ?? [],
+    func sandbox(_ mode: SandboxMode) throws -> Sandbox {
+        Sandbox(
+            kind: try Sandbox.resolve(mode), shared: sharedPaths, hidden: apiKeyFile.map { [$0] } ?? [],
             workRoot: (workDirectory as NSString).standardizingPath, programs: [taskinfaBinary])
+    }
+
+    func folders(forProject key: String) -> ProjectFolders {
+        ProjectFolders(workRoot: (workDirectory as NSString).standardizingPath, key: key)
     }
 
     /// git needs little of the worker's environment: where it lives, who it is, how it reaches remotes.

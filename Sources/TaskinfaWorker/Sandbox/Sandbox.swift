@@ -35,9 +35,12 @@ struct Sandbox: Sendable, Equatable {
     }
 
     /// The command line that runs `command` inside the sandbox, in `workTree`, with exactly `environment`;
-    /// `alsoRunning` names programs the command starts (the agent behind a shell line).
+    /// `alsoRunning` names programs the command starts (the agent behind a shell line). `readable`
+    /// folders are shown read-only (the repository's git directory, the worker's control files),
+    /// `writable` ones read-write (the agent CLI's state for this execution).
     func wrap(
-        _ command: [String], alsoRunning: [String] = [], workTree: String, environment: [String: String]
+        _ command: [String], alsoRunning: [String] = [], workTree: String, readable: [String] = [],
+        writable: [String] = [], environment: [String: String]
     ) -> (executable: String, arguments: [String]) {
         guard case .bubblewrap(let bwrap) = kind else {
             return (command[0], Array(command.dropFirst()))
@@ -60,6 +63,12 @@ struct Sandbox: Sendable, Equatable {
             arguments += ["--bind", path, path]
         }
         arguments += ["--bind", workTree, workTree]
+        for path in writable where FileManager.default.fileExists(atPath: path) {
+            arguments += ["--bind", path, path]
+        }
+        for path in readable where FileManager.default.fileExists(atPath: path) {
+            arguments += ["--ro-bind", path, path]
+        }
         for file in hidden where FileManager.default.fileExists(atPath: file) {
             arguments += ["--ro-bind", "/dev/null", file]
         }

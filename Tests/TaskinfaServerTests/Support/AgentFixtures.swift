@@ -85,16 +85,19 @@ struct AgentBoard: Sendable {
         return (try #require(reply.json["worker"]?["id"]?.string), keyFile)
     }
 
-    /// Starts a worker process running the test agent in `mode`.
+    /// Starts a worker process running the test agent in `mode`: the server's configuration asks for
+    /// the command line, and the worker's host allows exactly that one (and the local test remote).
     func start(_ name: String, mode: String, configuration: [String: JSONValue] = [:], extra: [String] = [],
         environment: [String: String] = [:]) async throws -> WorkerProcess
     {
+        let command = "\(WorkerProcess.testAgent) \(mode)"
         var config = configuration
         config["executor"] = "command"
-        config["agent_command"] = .string("\(WorkerProcess.testAgent) \(mode)")
+        config["agent_command"] = .string(command)
         let (_, keyFile) = try await worker(name, configuration: .object(config))
         return try WorkerProcess(
-            server: server.port, keyFile: keyFile, workDirectory: root + "/work-\(name)", extra: extra, environment: environment)
+            server: server.port, keyFile: keyFile, workDirectory: root + "/work-\(name)",
+            extra: ["--allow-command", command, "--allow-local-repositories"] + extra, environment: environment)
     }
 
     @discardableResult
