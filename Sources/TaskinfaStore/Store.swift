@@ -30,4 +30,5 @@ public struct Store: Sendable {
     public var workers: WorkerRepository { WorkerRepository(store: self) }
     public var executions: ExecutionRepository { ExecutionRepository(store: self) }
     public var dependencies: DependencyRepository { DependencyRepository(store: self) }
+    public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
 }

@@ -49,6 +49,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The URL workers reach this server at, for the commands it hands out (env TASKINFA_PUBLIC_URL).")
     var publicURL: String?
 
+    @Option(help: "Bytes of events a slow stream reader may fall behind before it is cut off to resume with Last-Event-ID, 4096–67108864 (env TASKINFA_STREAM_BUFFER_BYTES).")
+    var streamBufferBytes: Int?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -93,6 +96,12 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--offline-after-seconds must be longer than the heartbeat interval and at most 86400")
             }
             configuration.leases.offlineAfter = TimeInterval(silence)
+        }
+        if let bytes = try integer(streamBufferBytes, env: "TASKINFA_STREAM_BUFFER_BYTES") {
+            guard (4096...67_108_864).contains(bytes) else {
+                throw ValidationError("--stream-buffer-bytes must be between 4096 and 67108864")
+            }
+            configuration.streamBufferLimit = bytes
         }
         configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]

@@ -15,11 +15,11 @@ import Testing
         defer { fixture.close() }
         let gate = Gate()
         // Hold the writer in a first write, so that the next three queue up and share one batch.
-        let holding = Task { try await fixture.writer.submit(workspace: nil) { sql in await gate.wait(); try await fixture.insert(0, on: sql) } }
+        let holding = Task { try await fixture.writer.submit() { sql in await gate.wait(); try await fixture.insert(0, on: sql) } }
         try await fixture.waitUntil { await gate.isWaiting }
-        let first = Task { try await fixture.writer.submit(workspace: nil) { try await fixture.insert(1, on: $0) } }
-        let duplicate = Task { try await fixture.writer.submit(workspace: nil) { try await fixture.insert(1, on: $0) } }
-        let third = Task { try await fixture.writer.submit(workspace: nil) { try await fixture.insert(3, on: $0) } }
+        let first = Task { try await fixture.writer.submit() { try await fixture.insert(1, on: $0) } }
+        let duplicate = Task { try await fixture.writer.submit() { try await fixture.insert(1, on: $0) } }
+        let third = Task { try await fixture.writer.submit() { try await fixture.insert(3, on: $0) } }
         try await Task.sleep(for: .milliseconds(50))
         await gate.open()
         try await holding.value
@@ -34,14 +34,14 @@ import Testing
         defer { fixture.close() }
         let gate = Gate()
         let runs = Counter()
-        let holding = Task { try await fixture.writer.submit(workspace: nil) { _ in await gate.wait() } }
+        let holding = Task { try await fixture.writer.submit() { _ in await gate.wait() } }
         try await fixture.waitUntil { await gate.isWaiting }
         // 64 writers race for one row: one wins, 63 fail on the primary key.
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for _ in 0..<64 {
                 group.addTask {
                     do {
-                        try await fixture.writer.submit(workspace: nil) { sql in
+                        try await fixture.writer.submit() { sql in
                             await runs.add()
                             try await fixture.insert(7, on: sql)
                         }
@@ -65,7 +65,7 @@ import Testing
         let gate = Gate()
         let section = Task { try await fixture.writer.exclusive { _ in await gate.wait() } }
         try await fixture.waitUntil { await gate.isWaiting }
-        let write = Task { try await fixture.writer.submit(workspace: nil) { try await fixture.insert(1, on: $0) } }
+        let write = Task { try await fixture.writer.submit() { try await fixture.insert(1, on: $0) } }
         try await Task.sleep(for: .milliseconds(50))
         await gate.open()
         try await section.value
@@ -80,12 +80,12 @@ import Testing
         let gate = Gate()
         let order = Recorder()
         let batch = Task {
-            try await fixture.writer.submit(workspace: nil) { _ in await gate.wait(); await order.add("batch") }
+            try await fixture.writer.submit() { _ in await gate.wait(); await order.add("batch") }
         }
         try await fixture.waitUntil { await gate.isWaiting }
         let section = Task { try await fixture.writer.exclusive { _ in await order.add("section") } }
         try await Task.sleep(for: .milliseconds(30))
-        let later = Task { try await fixture.writer.submit(workspace: nil) { _ in await order.add("later write") } }
+        let later = Task { try await fixture.writer.submit() { _ in await order.add("later write") } }
         try await Task.sleep(for: .milliseconds(30))
         await gate.open()
         try await fixture.within(.seconds(5)) {
@@ -100,10 +100,10 @@ import Testing
         let fixture = try await WriterFixture.open()
         defer { fixture.close() }
         let gate = Gate()
-        let holding = Task { try await fixture.writer.submit(workspace: nil) { _ in await gate.wait() } }
+        let holding = Task { try await fixture.writer.submit() { _ in await gate.wait() } }
         try await fixture.waitUntil { await gate.isWaiting }
         let cancelled = Task {
-            try await fixture.writer.submit(workspace: nil) { sql in
+            try await fixture.writer.submit() { sql in
                 try await fixture.insert(1, on: sql)
                 try await fixture.insert(2, on: sql)
             }
@@ -116,7 +116,7 @@ import Testing
         #expect(try await fixture.ids() == [1, 2])
         // … and the writer carries on.
         try await fixture.within(.seconds(5)) {
-            try await fixture.writer.submit(workspace: nil) { try await fixture.insert(3, on: $0) }
+            try await fixture.writer.submit() { try await fixture.insert(3, on: $0) }
         }
         #expect(try await fixture.ids() == [1, 2, 3])
     }
@@ -125,9 +125,9 @@ import Testing
         let fixture = try await WriterFixture.open()
         defer { fixture.close() }
         let gate = Gate()
-        let inProgress = Task { try await fixture.writer.submit(workspace: nil) { sql in await gate.wait(); try await fixture.insert(1, on: sql) } }
+        let inProgress = Task { try await fixture.writer.submit() { sql in await gate.wait(); try await fixture.insert(1, on: sql) } }
         try await fixture.waitUntil { await gate.isWaiting }
-        let queued = Task { try await fixture.writer.submit(workspace: nil) { try await fixture.insert(2, on: $0) } }
+        let queued = Task { try await fixture.writer.submit() { try await fixture.insert(2, on: $0) } }
         try await Task.sleep(for: .milliseconds(30))
         let quiesced = Task { await fixture.writer.quiesce() }
         try await Task.sleep(for: .milliseconds(30))
@@ -136,7 +136,7 @@ import Testing
         try await inProgress.value
         await #expect(throws: DatabaseError.self) { try await queued.value }
         await #expect(throws: DatabaseError.self) {
-            try await fixture.writer.submit(workspace: nil) { try await fixture.insert(3, on: $0) }
+            try await fixture.writer.submit() { try await fixture.insert(3, on: $0) }
         }
         #expect(try await fixture.ids() == [1])
     }
@@ -145,11 +145,11 @@ import Testing
         let fixture = try await WriterFixture.open()
         defer { fixture.close() }
         let signals = fixture.commits.stream()
-        try await fixture.writer.submit(workspace: "wsp_a") { try await fixture.insert(1, on: $0) }
+        try await fixture.writer.submit(signals: ["wsp_a"]) { try await fixture.insert(1, on: $0) }
         await #expect(throws: (any Error).self) {
-            try await fixture.writer.submit(workspace: "wsp_b") { try await fixture.insert(1, on: $0) }
+            try await fixture.writer.submit(signals: ["wsp_b"]) { try await fixture.insert(1, on: $0) }
         }
-        try await fixture.writer.submit(workspace: "wsp_c") { try await fixture.insert(2, on: $0) }
+        try await fixture.writer.submit(signals: ["wsp_c"]) { try await fixture.insert(2, on: $0) }
         var seen: [String] = []
         for await workspace in signals {
             seen.append(workspace)

@@ -11,6 +11,10 @@ struct APIImplementation: APIProtocol {
     let passwords: PasswordHasher
     let configuration: ServerConfiguration
     let hub: EventHub
+    /// The open event and log streams, re-checked against their credentials.
+    let streams: OpenStreams
+    /// Wakes log streams when their execution's lines commit.
+    let waiters: CommitWaiters
 
     /// For a PATCH member: absent → nil (leave alone), `null` → `.some(nil)` (clear), a value → `.some(value)`.
     func patch<T>(_ value: T?, _ path: String) -> T?? {

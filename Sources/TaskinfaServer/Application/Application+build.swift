@@ -26,9 +26,11 @@ public func buildApplication(
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))
 
+    let streams = OpenStreams(store: store, interval: configuration.streamCredentialInterval, logger: logger)
+    let waiters = CommitWaiters(commits: database.commits)
     let api = APIImplementation(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
-        configuration: configuration, hub: hub)
+        configuration: configuration, hub: hub, streams: streams, waiters: waiters)
     // Only the API needs a caller: probes, the docs page and the contract never cost a credential
     // lookup (a load balancer's health checks, a browser sending its cookie along).
     let apiRoutes = router.group().add(middleware: AuthMiddleware(store: store, configuration: configuration))
@@ -43,7 +45,7 @@ public func buildApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: [ClientHangUpHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "taskinfa"),
         services: [
-            database, hub,
+            database, hub, waiters, streams,
             LeaseReaper(store: store, interval: configuration.leaseReaperInterval, logger: logger),
         ],
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },

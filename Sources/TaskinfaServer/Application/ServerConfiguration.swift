@@ -23,6 +23,12 @@ public struct ServerConfiguration: Sendable {
     public var maxBodySize: Int = 1 << 20
     /// How often an idle event stream sends a keep-alive comment.
     public var keepAliveInterval: Duration = .seconds(15)
+    /// How far (bytes) a stream's client may fall behind before it is cut off to resume with
+    /// `Last-Event-ID`.
+    public var streamBufferLimit: Int = 1 << 20
+    /// How often open streams are checked against their credentials (revoked keys, ended sessions,
+    /// removed members end their streams within this time).
+    public var streamCredentialInterval: Duration = .seconds(2)
     public var logLevel: Logger.Level = .info
     /// Claim leases, heartbeat interval and when a silent worker counts as offline.
     public var leases = LeasePolicy()

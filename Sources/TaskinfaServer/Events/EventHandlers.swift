@@ -24,7 +24,9 @@ extension APIImplementation {
         }
         let stream = EventStream(
             workspace: scope.workspaceID, resumeAfter: resumeAfter, hub: hub, store: store,
-            keepAlive: configuration.keepAliveInterval)
+            keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
+            connection: RequestInfo.current.connection, streams: streams,
+            credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
         let body = HTTPBody(try await stream.bytes(), length: .unknown, iterationBehavior: .single)
         return .ok(.init(body: .textEventStream(body)))
     }

@@ -6,65 +6,82 @@ import TaskinfaStore
 /// One client's server-sent event stream (WHATWG HTML §9.2): `id:` is the event's sequence number,
 /// `event:` its type, `data:` its JSON. It follows the hub, falls back to the event log when it is
 /// behind, and sends a comment line when idle so that proxies keep the connection open.
+///
+/// It holds at most `bufferLimit` bytes the client hasn't read: a client further behind is cut off
+/// (its connection closed) and resumes with `Last-Event-ID`, reading the rest from the log. It ends
+/// too when the credential that opened it no longer would (`OpenStreams`).
 struct EventStream: Sendable {
     let workspace: String
     let resumeAfter: Int64?
     let hub: EventHub
     let store: Store
     let keepAlive: Duration
+    let bufferLimit: Int
+    let connection: ClientConnection
+    let streams: OpenStreams
+    let credential: OpenStreams.Credential
 
-    func bytes() async throws -> AsyncStream<ArraySlice<UInt8>> {
+    func bytes() async throws -> StreamBuffer.Bytes {
         let latest = try await hub.subscribe(workspace)
         let start = resumeAfter ?? latest
-        let (stream, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream(bufferingPolicy: .unbounded)
-        let workspace = self.workspace
-        let hub = self.hub
-        let store = self.store
-        let keepAlive = self.keepAlive
+        let buffer = StreamBuffer(limit: bufferLimit)
+        let (workspace, hub, store, keepAlive, connection, streams) = (
+            self.workspace, self.hub, self.store, self.keepAlive, self.connection, self.streams
+        )
+        // Ends the stream even for a client that stopped reading (its writes would never finish).
+        let cutOff: @Sendable () -> Void = {
+            buffer.finish()
+            connection.close()
+        }
         // The producer lives as long as the client reads; the stream's end cancels it.
         let producer = Task {
-            continuation.yield(ArraySlice("retry: 2000\n: connected\n\n".utf8))
+            let ticket = await streams.opened(credential, end: cutOff)
+            _ = buffer.yield("retry: 2000\n: connected\n\n")
             // Streams never end on their own; they end when the server shuts down gracefully, so
             // that it can finish draining instead of waiting for clients forever.
             await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    var cursor = start
-                    pump: while !Task.isCancelled {
-                        let batch: [StoredEvent]
-                        switch await hub.next(workspace, after: cursor) {
-                        case .events(let events):
-                            batch = events
-                        case .readStore:
-                            batch = (try? await store.events.after(cursor, workspace: workspace, limit: 500)) ?? []
-                            if batch.isEmpty { break pump }
-                        case .closed:
-                            break pump
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        var cursor = start
+                        pump: while !Task.isCancelled {
+                            let batch: [StoredEvent]
+                            switch await hub.next(workspace, after: cursor) {
+                            case .events(let events):
+                                batch = events
+                            case .readStore:
+                                batch = (try? await store.events.after(cursor, workspace: workspace, limit: 500)) ?? []
+                                if batch.isEmpty { break pump }
+                            case .closed:
+                                break pump
+                            }
+                            for event in batch {
+                                guard buffer.yield(Self.frame(event)) else {
+                                    cutOff()
+                                    break pump
+                                }
+                                cursor = event.sequence
+                            }
                         }
-                        for event in batch {
-                            continuation.yield(ArraySlice(Self.frame(event).utf8))
-                            cursor = event.sequence
+                        buffer.finish()
+                    }
+                    group.addTask {
+                        while !Task.isCancelled {
+                            try? await Task.sleep(for: keepAlive)
+                            if Task.isCancelled { break }
+                            if !buffer.yield(": keep-alive\n\n") { cutOff() }
                         }
                     }
-                    continuation.finish()
+                    await group.next()
+                    group.cancelAll()
                 }
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: keepAlive)
-                        if Task.isCancelled { break }
-                        continuation.yield(ArraySlice(": keep-alive\n\n".utf8))
-                    }
-                }
-                await group.next()
-                group.cancelAll()
-            }
             } onGracefulShutdown: {
-                continuation.finish()
+                buffer.finish()
             }
+            await streams.closed(ticket)
             await hub.unsubscribe(workspace)
         }
-        continuation.onTermination = { _ in producer.cancel() }
-        return stream
+        buffer.onTermination { producer.cancel() }
+        return buffer.bytes
     }
 
     /// One SSE frame. The JSON is assembled around the stored payload (already JSON) rather than

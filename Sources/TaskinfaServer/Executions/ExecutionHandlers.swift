@@ -26,7 +26,11 @@ extension APIImplementation {
         let limit = try pageLimit(input.query.limit ?? 500, max: 1000)
         let execution = try await store.executions.get(scope, taskRef: taskRef, id: id)
         if RequestInfo.current.wantsEventStream {
-            let stream = LogStream(scope: scope, taskRef: taskRef, executionID: id, after: after, store: store)
+            let stream = LogStream(
+                scope: scope, taskRef: taskRef, executionID: id, after: after, store: store, waiters: waiters,
+                keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
+                connection: RequestInfo.current.connection, streams: streams,
+                credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
             return .ok(.init(body: .textEventStream(HTTPBody(stream.bytes(), length: .unknown, iterationBehavior: .single))))
         }
         let entries = try await store.executions.logs(scope, taskRef: taskRef, id: id, after: after, limit: limit)

@@ -4,46 +4,73 @@ import TaskinfaCore
 import TaskinfaStore
 
 /// An execution's output as server-sent events (`id:` = the entry's sequence), following it live
-/// until the execution ends. Log volume stays out of the workspace event log, so the stream reads
-/// the log table every 250 ms while someone watches.
+/// until the execution ends. It reads the log table when the execution's lines commit (or its
+/// workspace changes: that is how its end arrives), not on a timer, and keeps an idle connection
+/// alive with a comment. Like the event stream it is bounded for a slow reader and ends when its
+/// credential does.
 struct LogStream: Sendable {
     let scope: WorkspaceScope
     let taskRef: String
     let executionID: String
     let after: Int64
     let store: Store
+    let waiters: CommitWaiters
+    let keepAlive: Duration
+    let bufferLimit: Int
+    let connection: ClientConnection
+    let streams: OpenStreams
+    let credential: OpenStreams.Credential
 
-    func bytes() -> AsyncStream<ArraySlice<UInt8>> {
-        let (stream, continuation) = AsyncStream<ArraySlice<UInt8>>.makeStream(bufferingPolicy: .unbounded)
-        let (scope, taskRef, executionID, store) = (self.scope, self.taskRef, self.executionID, self.store)
+    func bytes() -> StreamBuffer.Bytes {
+        let buffer = StreamBuffer(limit: bufferLimit)
+        let (scope, taskRef, executionID, store, waiters, keepAlive, connection, streams, credential) = (
+            self.scope, self.taskRef, self.executionID, self.store, self.waiters, self.keepAlive, self.connection,
+            self.streams, self.credential
+        )
+        let cutOff: @Sendable () -> Void = {
+            buffer.finish()
+            connection.close()
+        }
         var cursor = after
         let producer = Task {
-            continuation.yield(ArraySlice("retry: 2000\n: connected\n\n".utf8))
+            let ticket = await streams.opened(credential, end: cutOff)
+            _ = buffer.yield("retry: 2000\n: connected\n\n")
+            let signals: Set<String> = [CommitSignal.logs(of: executionID), scope.workspaceID]
             await withGracefulShutdownHandler {
-                while !Task.isCancelled {
-                    guard let entries = try? await store.executions.logs(scope, taskRef: taskRef, id: executionID, after: cursor, limit: 1000)
+                pump: while !Task.isCancelled {
+                    // Armed before reading, so a commit between the read and the wait still wakes it.
+                    let armed = await waiters.arm(signals)
+                    guard
+                        let entries = try? await store.executions.logs(
+                            scope, taskRef: taskRef, id: executionID, after: cursor, limit: 1000)
                     else { break }
                     for entry in entries {
-                        let data = Self.json(entry)
-                        continuation.yield(ArraySlice("id: \(entry.sequence)\nevent: log\ndata: \(data)\n\n".utf8))
+                        guard buffer.yield("id: \(entry.sequence)\nevent: log\ndata: \(Self.json(entry))\n\n") else {
+                            cutOff()
+                            break pump
+                        }
                         cursor = entry.sequence
                     }
-                    if entries.count < 1000 {
-                        let running = (try? await store.executions.get(scope, taskRef: taskRef, id: executionID))?.status == .running
-                        if !running {
-                            continuation.yield(ArraySlice("event: end\ndata: {}\n\n".utf8))
-                            break
-                        }
-                        try? await Task.sleep(for: .milliseconds(250))
+                    if entries.count == 1000 { continue }
+                    let running = (try? await store.executions.get(scope, taskRef: taskRef, id: executionID))?.status == .running
+                    if !running {
+                        _ = buffer.yield("event: end\ndata: {}\n\n")
+                        break
+                    }
+                    await waiters.wait(armed, timeout: keepAlive)
+                    if !buffer.yield(": keep-alive\n\n") {
+                        cutOff()
+                        break
                     }
                 }
             } onGracefulShutdown: {
-                continuation.finish()
+                buffer.finish()
             }
-            continuation.finish()
+            buffer.finish()
+            await streams.closed(ticket)
         }
-        continuation.onTermination = { _ in producer.cancel() }
-        return stream
+        buffer.onTermination { producer.cancel() }
+        return buffer.bytes
     }
 
     static func json(_ entry: ExecutionRepository.LogEntry) -> String {

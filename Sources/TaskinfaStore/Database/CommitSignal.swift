@@ -9,6 +9,9 @@ public final class CommitSignal: Sendable {
 
     public init() {}
 
+    /// The signal an execution's new log lines are announced with.
+    public static func logs(of executionID: String) -> String { "logs:" + executionID }
+
     public func send(_ workspaceID: String) {
         listeners.withLock { listeners in
             for continuation in listeners.values { continuation.yield(workspaceID) }

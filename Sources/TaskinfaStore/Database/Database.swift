@@ -51,11 +51,13 @@ public final class Database: Service, Sendable {
     }
 
     /// Runs `body` in a transaction. With a workspace, the transaction holds that workspace's write
-    /// lock from its first statement, and signals `commits` after it commits.
+    /// lock from its first statement, and signals `commits` after it commits. `announcing` names one
+    /// more thing to signal on commit, without taking any lock (an execution's new log lines:
+    /// `CommitSignal.logs(of:)`).
     public func write<T: Sendable>(
-        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        workspace: String?, announcing: String? = nil, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        try await backend.write(workspace: workspace, body)
+        try await backend.write(workspace: workspace, announcing: announcing, body)
     }
 
     /// Runs `body` outside any transaction (schema changes that manage their own).
@@ -72,7 +74,9 @@ protocol DatabaseBackend: Sendable {
     func open() async throws
     func run() async throws
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
-    func write<T: Sendable>(workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
+    func write<T: Sendable>(
+        workspace: String?, announcing: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T
     func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T
     func close() async
 }

@@ -93,8 +93,9 @@ final class PostgresBackend: DatabaseBackend {
     }
 
     func write<T: Sendable>(
-        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        workspace: String?, announcing: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
+        let signals = [workspace, announcing].compactMap { $0 }
         var attempt = 0
         while true {
             attempt += 1
@@ -107,8 +108,8 @@ final class PostgresBackend: DatabaseBackend {
                             try await sql.raw("SELECT 1 FROM workspaces WHERE id = \(bind: workspace) FOR UPDATE").run()
                         }
                         let value = try await body(sql)
-                        if let workspace {
-                            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: workspace))").run()
+                        for signal in signals {
+                            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: signal))").run()
                         }
                         try await sql.raw("COMMIT").run()
                         return value
@@ -117,7 +118,7 @@ final class PostgresBackend: DatabaseBackend {
                         throw error
                     }
                 }
-                if let workspace { commits.send(workspace) }
+                for signal in signals { commits.send(signal) }
                 return value
             } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
                 try? await Task.sleep(for: .milliseconds(5 * attempt))

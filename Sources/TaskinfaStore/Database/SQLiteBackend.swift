@@ -76,10 +76,10 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     func write<T: Sendable>(
-        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        workspace: String?, announcing: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         guard let writer = await state.writer else { throw DatabaseError.closed }
-        return try await writer.submit(workspace: workspace, body)
+        return try await writer.submit(signals: [workspace, announcing].compactMap { $0 }, body)
     }
 
     func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {

@@ -11,7 +11,8 @@ import SQLKit
 /// current batch is handed the connection as soon as that batch commits.
 actor SQLiteWriter {
     private struct Job: Sendable {
-        let workspace: String?
+        /// What to announce once it committed (workspaces, log channels).
+        let signals: [String]
         let body: @Sendable (any SQLDatabase) async throws -> any Sendable
         let continuation: CheckedContinuation<any Sendable, any Error>
     }
@@ -41,11 +42,11 @@ actor SQLiteWriter {
     /// Runs `body` in a write transaction, maybe together with others, and returns once it committed.
     /// A caller that is cancelled meanwhile doesn't cancel the write: it commits (or fails) all the same.
     func submit<T: Sendable>(
-        workspace: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+        signals: [String] = [], _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         if closing { throw DatabaseError.closed }
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            queue.append(Job(workspace: workspace, body: { try await body($0) }, continuation: continuation))
+            queue.append(Job(signals: signals, body: { try await body($0) }, continuation: continuation))
             if state == .idle { startDraining() }
         }
         return value as! T
@@ -154,7 +155,7 @@ actor SQLiteWriter {
         for (job, result) in zip(batch, results) {
             switch result {
             case .success(let value):
-                if let workspace = job.workspace { touched.insert(workspace) }
+                touched.formUnion(job.signals)
                 job.continuation.resume(returning: value)
             case .failure(let error):
                 job.continuation.resume(throwing: error)
@@ -184,7 +185,7 @@ actor SQLiteWriter {
                 let value = try await job.body(sql)
                 try await sql.raw("COMMIT").run()
                 job.continuation.resume(returning: value)
-                if let workspace = job.workspace { commits.send(workspace) }
+                for signal in job.signals { commits.send(signal) }
             } catch {
                 try? await sql.raw("ROLLBACK").run()
                 job.continuation.resume(throwing: error)

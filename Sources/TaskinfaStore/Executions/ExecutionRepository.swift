@@ -288,7 +288,7 @@ public struct ExecutionRepository: Sendable {
     public func appendLogs(_ scope: WorkspaceScope, taskRef: String, id: String, entries: [LogEntry]) async throws -> Int64 {
         try scope.require(.runExecutions)
         let now = store.now()
-        return try await store.database.write(workspace: nil) { sql in
+        return try await store.database.write(workspace: nil, announcing: CommitSignal.logs(of: id)) { sql in
             let taskID = try await TaskRow.resolve(taskRef, scope: scope, on: sql)
             try await Self.checkHolder(id, taskID: taskID, scope: scope, on: sql)
             var sequence =
