@@ -185,6 +185,7 @@ let package = Package(
         .testTarget(
             name: "TaskinfaStoreTests",
             dependencies: [
+                "TaskinfaCore",
                 "TaskinfaStore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),

@@ -26,6 +26,9 @@ public struct ServerConfiguration: Sendable {
     /// How far (bytes) a stream's client may fall behind before it is cut off to resume with
     /// `Last-Event-ID`.
     public var streamBufferLimit: Int = 1 << 20
+    /// How long a stream waits for a client that is `streamBufferLimit` behind to read before it
+    /// cuts the client off.
+    public var streamStallPatience: Duration = .seconds(10)
     /// How often open streams are checked against their credentials (revoked keys, ended sessions,
     /// removed members end their streams within this time).
     public var streamCredentialInterval: Duration = .seconds(2)

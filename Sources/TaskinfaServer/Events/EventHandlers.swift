@@ -25,6 +25,7 @@ extension APIImplementation {
         let stream = EventStream(
             workspace: scope.workspaceID, resumeAfter: resumeAfter, hub: hub, store: store,
             keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
+            stallPatience: configuration.streamStallPatience,
             connection: RequestInfo.current.connection, streams: streams,
             credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
         let body = HTTPBody(try await stream.bytes(), length: .unknown, iterationBehavior: .single)

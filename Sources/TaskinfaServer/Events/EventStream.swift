@@ -7,8 +7,9 @@ import TaskinfaStore
 /// `event:` its type, `data:` its JSON. It follows the hub, falls back to the event log when it is
 /// behind, and sends a comment line when idle so that proxies keep the connection open.
 ///
-/// It holds at most `bufferLimit` bytes the client hasn't read: a client further behind is cut off
-/// (its connection closed) and resumes with `Last-Event-ID`, reading the rest from the log. It ends
+/// It holds at most `bufferLimit` bytes the client hasn't read: a client that stays further behind
+/// than that for `stallPatience` is cut off (its connection closed) and resumes with
+/// `Last-Event-ID`, reading the rest from the log. It ends
 /// too when the credential that opened it no longer would (`OpenStreams`).
 struct EventStream: Sendable {
     let workspace: String
@@ -17,6 +18,7 @@ struct EventStream: Sendable {
     let store: Store
     let keepAlive: Duration
     let bufferLimit: Int
+    let stallPatience: Duration
     let connection: ClientConnection
     let streams: OpenStreams
     let credential: OpenStreams.Credential
@@ -24,7 +26,7 @@ struct EventStream: Sendable {
     func bytes() async throws -> StreamBuffer.Bytes {
         let latest = try await hub.subscribe(workspace)
         let start = resumeAfter ?? latest
-        let buffer = StreamBuffer(limit: bufferLimit)
+        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
         let (workspace, hub, store, keepAlive, connection, streams) = (
             self.workspace, self.hub, self.store, self.keepAlive, self.connection, self.streams
         )
@@ -36,7 +38,7 @@ struct EventStream: Sendable {
         // The producer lives as long as the client reads; the stream's end cancels it.
         let producer = Task {
             let ticket = await streams.opened(credential, end: cutOff)
-            _ = buffer.yield("retry: 2000\n: connected\n\n")
+            buffer.offer("retry: 2000\n: connected\n\n")
             // Streams never end on their own; they end when the server shuts down gracefully, so
             // that it can finish draining instead of waiting for clients forever.
             await withGracefulShutdownHandler {
@@ -55,7 +57,7 @@ struct EventStream: Sendable {
                                 break pump
                             }
                             for event in batch {
-                                guard buffer.yield(Self.frame(event)) else {
+                                guard await buffer.send(Self.frame(event)) else {
                                     cutOff()
                                     break pump
                                 }
@@ -68,7 +70,7 @@ struct EventStream: Sendable {
                         while !Task.isCancelled {
                             try? await Task.sleep(for: keepAlive)
                             if Task.isCancelled { break }
-                            if !buffer.yield(": keep-alive\n\n") { cutOff() }
+                            buffer.offer(": keep-alive\n\n")
                         }
                     }
                     await group.next()

@@ -29,6 +29,7 @@ extension APIImplementation {
             let stream = LogStream(
                 scope: scope, taskRef: taskRef, executionID: id, after: after, store: store, waiters: waiters,
                 keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
+                stallPatience: configuration.streamStallPatience,
                 connection: RequestInfo.current.connection, streams: streams,
                 credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
             return .ok(.init(body: .textEventStream(HTTPBody(stream.bytes(), length: .unknown, iterationBehavior: .single))))

@@ -17,12 +17,13 @@ struct LogStream: Sendable {
     let waiters: CommitWaiters
     let keepAlive: Duration
     let bufferLimit: Int
+    let stallPatience: Duration
     let connection: ClientConnection
     let streams: OpenStreams
     let credential: OpenStreams.Credential
 
     func bytes() -> StreamBuffer.Bytes {
-        let buffer = StreamBuffer(limit: bufferLimit)
+        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
         let (scope, taskRef, executionID, store, waiters, keepAlive, connection, streams, credential) = (
             self.scope, self.taskRef, self.executionID, self.store, self.waiters, self.keepAlive, self.connection,
             self.streams, self.credential
@@ -34,7 +35,7 @@ struct LogStream: Sendable {
         var cursor = after
         let producer = Task {
             let ticket = await streams.opened(credential, end: cutOff)
-            _ = buffer.yield("retry: 2000\n: connected\n\n")
+            buffer.offer("retry: 2000\n: connected\n\n")
             let signals: Set<String> = [CommitSignal.logs(of: executionID), scope.workspaceID]
             await withGracefulShutdownHandler {
                 pump: while !Task.isCancelled {
@@ -45,7 +46,7 @@ struct LogStream: Sendable {
                             scope, taskRef: taskRef, id: executionID, after: cursor, limit: 1000)
                     else { break }
                     for entry in entries {
-                        guard buffer.yield("id: \(entry.sequence)\nevent: log\ndata: \(Self.json(entry))\n\n") else {
+                        guard await buffer.send("id: \(entry.sequence)\nevent: log\ndata: \(Self.json(entry))\n\n") else {
                             cutOff()
                             break pump
                         }
@@ -54,14 +55,10 @@ struct LogStream: Sendable {
                     if entries.count == 1000 { continue }
                     let running = (try? await store.executions.get(scope, taskRef: taskRef, id: executionID))?.status == .running
                     if !running {
-                        _ = buffer.yield("event: end\ndata: {}\n\n")
+                        _ = await buffer.send("event: end\ndata: {}\n\n")
                         break
                     }
-                    await waiters.wait(armed, timeout: keepAlive)
-                    if !buffer.yield(": keep-alive\n\n") {
-                        cutOff()
-                        break
-                    }
+                    if await !waiters.wait(armed, timeout: keepAlive) { buffer.offer(": keep-alive\n\n") }
                 }
             } onGracefulShutdown: {
                 buffer.finish()

@@ -35,15 +35,24 @@ actor CommitWaiters: Service {
         return nextID
     }
 
-    /// Returns once one of the ticket's signals came (maybe already), or after `timeout`.
-    nonisolated func wait(_ ticket: Int, timeout: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.suspend(ticket) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+    /// Returns once one of the ticket's signals came (maybe already): true; or after `timeout`: false.
+    @discardableResult
+    nonisolated func wait(_ ticket: Int, timeout: Duration) async -> Bool {
+        let signalled = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                await self.suspend(ticket)
+                return true
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
             group.cancelAll()
+            return first
         }
         await disarm(ticket)
+        return signalled
     }
 
     private func suspend(_ ticket: Int) async {

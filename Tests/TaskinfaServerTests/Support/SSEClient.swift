@@ -20,14 +20,7 @@ enum SSEClient {
         port: Int, path: String, cookie: String, lastEventID: Int64? = nil, count: Int,
         timeout: Duration = .seconds(10), whileConnected: @escaping @Sendable () async throws -> Void = {}
     ) async throws -> (frames: [Frame], comments: [String]) {
-        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.headers.add(name: "Cookie", value: "taskinfa_session=\(cookie)")
-        request.headers.add(name: "Accept", value: "text/event-stream")
-        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
-        guard response.status == .ok else {
-            throw SSEError.status(Int(response.status.code))
-        }
+        let response = try await open(port: port, path: path, credential: .cookie(cookie), lastEventID: lastEventID)
         return try await withThrowingTaskGroup(of: ([Frame], [String])?.self) { group in
             group.addTask {
                 var frames: [Frame] = []
@@ -65,6 +58,53 @@ enum SSEClient {
             guard let result = first else { throw SSEError.timedOut }
             return result
         }
+    }
+
+    /// Connects, runs `whileConnected` once the stream said it is connected, and returns how long
+    /// after that the server ended the stream — nil if it was still open after `timeout`.
+    static func timeUntilEnded(
+        port: Int, path: String, credential: Credential, timeout: Duration,
+        whileConnected: @escaping @Sendable () async throws -> Void
+    ) async throws -> Duration? {
+        let response = try await open(port: port, path: path, credential: credential, lastEventID: nil)
+        return try await withThrowingTaskGroup(of: Duration?.self) { group in
+            group.addTask {
+                var connectedAt: ContinuousClock.Instant?
+                do {
+                    for try await chunk in response.body where connectedAt == nil {
+                        if String(buffer: chunk).contains(": connected") {
+                            try await whileConnected()
+                            connectedAt = .now
+                        }
+                    }
+                } catch {
+                    // The server closed the connection in the middle of the chunked body: ended, too.
+                }
+                return connectedAt.map { ContinuousClock.now - $0 } ?? .zero
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+    }
+
+    private static func open(port: Int, path: String, credential: Credential, lastEventID: Int64?) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        switch credential {
+        case .cookie(let token): request.headers.add(name: "Cookie", value: "taskinfa_session=\(token)")
+        case .key(let secret): request.headers.add(name: "Authorization", value: "Bearer \(secret)")
+        }
+        request.headers.add(name: "Accept", value: "text/event-stream")
+        if let lastEventID { request.headers.add(name: "Last-Event-ID", value: String(lastEventID)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        guard response.status == .ok else {
+            throw SSEError.status(Int(response.status.code))
+        }
+        return response
     }
 
     enum SSEError: Error {
