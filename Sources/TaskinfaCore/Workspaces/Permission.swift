@@ -82,14 +82,15 @@ public enum Permission {
             return .none
         case (.apiKey, _):
             return .workspace
-        // Bots read the board and write only to what they hold: the task of their claim (its fields,
-        // its column, its comments, subtasks under it and its dependencies) and their execution.
-        case (.worker, .readWorkspace), (.agent, .readWorkspace):
+        // Bots read and comment on the board (their comments show as a bot's) and write only to
+        // what they hold: the task of their claim (its fields, its column, subtasks under it and its
+        // dependencies) and their execution.
+        case (.worker, .readWorkspace), (.agent, .readWorkspace), (.worker, .comment), (.agent, .comment):
             return .workspace
         case (.worker, .runExecutions):
             return .heldWork
-        case (.worker, .comment), (.worker, .createTask), (.worker, .updateTask), (.worker, .completeExecution),
-            (.agent, .comment), (.agent, .createTask), (.agent, .updateTask), (.agent, .completeExecution):
+        case (.worker, .createTask), (.worker, .updateTask), (.worker, .completeExecution),
+            (.agent, .createTask), (.agent, .updateTask), (.agent, .completeExecution):
             return .heldWork
         case (.worker, _), (.agent, _):
             return .none
