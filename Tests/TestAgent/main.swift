@@ -14,6 +14,9 @@
 // slow         prints a line every 100 ms for two minutes (for cancellation and kill tests)
 // blocked      asks for a person
 // probe        tries to escape the sandbox and reports what it could reach
+// plant        plants every kind of git configuration, hook and driver it can, each of which would
+//              leave a marker file in $PLANT_MARKERS if the worker's own git ever ran it, then
+//              completes normal work
 import Foundation
 import Logging
 import MCP
@@ -145,6 +148,10 @@ case "probe":
     findings.append(FileManager.default.fileExists(atPath: home) ? "home:visible" : "home:hidden")
     findings.append(environment["PROBE_SECRET"] == nil ? "env:clean" : "env:leaked")
     write("probe.txt", findings.joined(separator: "\n") + "\n")
+    say("TASKINFA_STATUS: complete \(findings.joined(separator: " "))")
+case "plant":
+    let findings = GitPlanter(workTree: workTree, markers: environment["PLANT_MARKERS"] ?? "/nonexistent").plantEverything()
+    write("\(taskKey).txt", "done beside the planted traps\n")
     say("TASKINFA_STATUS: complete \(findings.joined(separator: " "))")
 default:
     say("unknown mode \(mode)")

@@ -79,6 +79,32 @@ enum WorkTreeFile {
         }
     }
 
+    /// Removes every entry named `.git` inside `root`'s subfolders and returns their paths relative
+    /// to `root`. A repository the agent nests in its work tree would stop `git add`, or be
+    /// committed as a bare pointer without its files; its contents are ordinary files of the task's
+    /// work. Links are removed themselves, never followed.
+    @discardableResult
+    static func removeNestedRepositories(under root: String) throws -> [String] {
+        var removed: [String] = []
+        func walk(_ relative: String) throws {
+            let folder = relative.isEmpty ? root : (root as NSString).appendingPathComponent(relative)
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder) {
+                let path = relative.isEmpty ? name : (relative as NSString).appendingPathComponent(name)
+                let absolute = (root as NSString).appendingPathComponent(path)
+                if name == ".git" {
+                    guard !relative.isEmpty else { continue }
+                    try FileManager.default.removeItem(atPath: absolute)
+                    removed.append(path)
+                    continue
+                }
+                var info = stat()
+                if lstat(absolute, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { try walk(path) }
+            }
+        }
+        try walk("")
+        return removed
+    }
+
     /// The first `limit` bytes of a regular file; nil for anything else (a link included).
     static func regularFileContents(_ path: String, limit: Int) -> Data? {
         var info = stat()

@@ -101,6 +101,9 @@ struct GitWorkspace: Sendable {
 
     /// Commits whatever the agent left (if anything) and returns HEAD.
     func commitAll(message: String, author: String) async throws -> String? {
+        // What the agent nested or replaced: its files are work, its `.git`s are not.
+        try WorkTreeFile.removeNestedRepositories(under: directory)
+        try pointTreeAtRepository()
         try await git(["add", "--all"])
         if try await !succeeds(["diff", "--cached", "--quiet", "--no-ext-diff", "--ignore-submodules=all"]) {
             try await git([
