@@ -237,8 +237,11 @@ import Testing
                 worker, claim, .post, "/api/v1/tasks/POL-1/comments", json: ["body": "working on it", "type": "progress"])
             #expect(comment.status == .created)
             #expect(comment.json["author"]?["name"]?.string == "alpha")
+            // A comment needs no claim (bots comment anywhere, as a bot); a change to the task does.
             let unfenced = try await api.call(.post, "/api/v1/tasks/POL-1/comments", json: ["body": "no token"], as: worker.key)
-            #expect(unfenced.status == .conflict)
+            #expect(unfenced.status == .created)
+            let unfencedEdit = try await api.call(.patch, "/api/v1/tasks/POL-1", json: ["title": "no token"], as: worker.key)
+            #expect(unfencedEdit.status == .conflict)
             // A person moves the task away: the claim ends, the worker is told to stop.
             _ = try await api.call(.post, "/api/v1/tasks/POL-1/move", json: ["status": "backlog"], as: owner.credential)
             let executionID = claim["execution"]!["id"]!.string!
