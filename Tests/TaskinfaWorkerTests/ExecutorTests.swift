@@ -101,6 +101,21 @@ import Testing
         #expect(joined.range(of: "--tmpfs /tmp")!.lowerBound < joined.range(of: "--ro-bind /tmp/build")!.lowerBound)
     }
 
+    @Test func theGitDirectoryIsReadOnlyAndTheAgentsStateWritable() {
+        let sandbox = Sandbox(kind: .bubblewrap(path: "/usr/bin/bwrap"), workRoot: "/srv/work", home: "/home/bot")
+        let arguments = sandbox.wrap(
+            ["agent"], workTree: "/srv/work/web", readable: ["/usr/share", "/nonexistent-git"], writable: ["/var/tmp"],
+            environment: [:]
+        ).arguments
+        let joined = arguments.joined(separator: " ")
+        #expect(joined.contains("--bind /var/tmp /var/tmp"))
+        #expect(joined.contains("--ro-bind /usr/share /usr/share"))
+        // Read-only binds come after the writable ones, so a read-only folder inside a writable one stays read-only.
+        #expect(joined.range(of: "--bind /var/tmp")!.lowerBound < joined.range(of: "--ro-bind /usr/share")!.lowerBound)
+        // A missing folder is left out (bwrap would refuse to start).
+        #expect(!arguments.contains("/nonexistent-git"))
+    }
+
     @Test func withoutASandboxTheCommandRunsAsIs() {
         let (executable, arguments) = Sandbox(kind: .none).wrap(["agent", "x"], workTree: "/w", environment: [:])
         #expect(executable == "agent" && arguments == ["x"])
