@@ -87,6 +87,26 @@ import Testing
         #expect(await restarted.waitForExit(timeout: .seconds(10)) == 0)
     }
 
+    @Test(.enabled(if: TestDatabase.usesPostgres))
+    func replicasStartingTogetherOnOneNewDatabaseMigrateItOnce() async throws {
+        let url = try #require(try await TestDatabase.make())
+        let folders = try (0..<3).map { _ in try TestDatabase.temporaryDirectory() }
+        // Three replicas racing for the first migration of an empty database.
+        async let first = ServerProcess(dataDirectory: folders[0], databaseURL: url)
+        async let second = ServerProcess(dataDirectory: folders[1], databaseURL: url)
+        async let third = ServerProcess(dataDirectory: folders[2], databaseURL: url)
+        let replicas = try await [first, second, third]
+        let http = replicas.map { HTTP(port: $0.port) }
+        let signup = try await http[0].call(
+            .POST, "/api/v1/auth/signup", json: ["email": "race@example.com", "password": "mauve kettle orbit"])
+        #expect(signup.status == 201)
+        let cookie = String(try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last))
+        for replica in http {
+            #expect(try await replica.call(.GET, "/api/v1/auth/me", cookie: cookie).status == 200)
+        }
+        for replica in replicas { replica.kill(SIGTERM) }
+    }
+
     @Test func sigtermEndsOpenStreamsAndExitsCleanly() async throws {
         let server = try await ServerProcess(
             dataDirectory: try TestDatabase.temporaryDirectory(), databaseURL: try await TestDatabase.make())
