@@ -185,12 +185,7 @@ import Testing
 extension WorkerProcess {
     /// The exit status, or nil if it is still running at the deadline.
     func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning { return process.terminationStatus }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
+        await process.waitForExit(timeout: timeout)
     }
 }
 
@@ -200,14 +195,6 @@ extension AgentBoard {
     func waitForWorker(
         _ id: String, timeout: Duration = .seconds(30), _ what: String, _ condition: @Sendable (JSONValue) -> Bool
     ) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + timeout
-        var worker = JSONValue.null
-        while ContinuousClock.now < deadline {
-            worker = try await get("/workers/\(id)")
-            if condition(worker) { return worker }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        Issue.record("worker \(id) never was \(what); last seen \(worker)")
-        return worker
+        try await poll("/workers/\(id)", timeout: timeout, "worker \(id) never was \(what)", condition)
     }
 }

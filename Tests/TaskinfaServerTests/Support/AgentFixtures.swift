@@ -119,15 +119,22 @@ struct AgentBoard: Sendable {
         _ key: String, timeout: Duration = .seconds(60), _ what: String,
         _ condition: @Sendable (JSONValue) -> Bool
     ) async throws -> JSONValue {
+        try await poll("/tasks/\(key)", timeout: timeout, "\(key) never reached: \(what)", condition)
+    }
+
+    /// Reads `path` every 200 ms until `condition` holds; records `failure` and the last answer after `timeout`.
+    func poll(
+        _ path: String, timeout: Duration, _ failure: String, _ condition: @Sendable (JSONValue) -> Bool
+    ) async throws -> JSONValue {
         let deadline = ContinuousClock.now + timeout
-        var task = JSONValue.null
+        var seen = JSONValue.null
         while ContinuousClock.now < deadline {
-            task = try await get("/tasks/\(key)")
-            if condition(task) { return task }
+            seen = try await get(path)
+            if condition(seen) { return seen }
             try await Task.sleep(for: .milliseconds(200))
         }
-        Issue.record("\(key) never reached: \(what); last seen \(task)")
-        return task
+        Issue.record("\(failure); last seen \(seen)")
+        return seen
     }
 
     func comments(_ key: String) async throws -> [JSONValue] {

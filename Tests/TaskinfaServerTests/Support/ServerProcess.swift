@@ -52,12 +52,7 @@ final class ServerProcess: @unchecked Sendable {
 
     /// Waits for the process to exit; returns its status, or nil if it is still running at the deadline.
     func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning { return process.terminationStatus }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
+        await process.waitForExit(timeout: timeout)
     }
 
     deinit {
@@ -67,6 +62,18 @@ final class ServerProcess: @unchecked Sendable {
     enum ServerProcessError: Error {
         case missingBinary(String)
         case didNotStart(String)
+    }
+}
+
+extension Process {
+    /// The exit status, or nil if it is still running at the deadline.
+    func waitForExit(timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !isRunning { return terminationStatus }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 }
 
