@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk.git", from: "0.12.1"),
         .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
         // Domain types and rules. Foundation only.
@@ -96,7 +98,11 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "Ink", package: "Ink"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            // The web dashboard's HTML, CSS and JavaScript modules, served as they are.
+            resources: [.copy("Web/Assets")],
             swiftSettings: swiftSettings
         ),
         // The bot runtime: claim loop, agent executors, sandbox, git work trees, log shipping.

@@ -18,8 +18,6 @@ import Testing
                 #expect(docs.text.contains("id=\"\(operation)\""), "missing \(operation)")
             }
             #expect(docs.headers[.contentSecurityPolicy]?.contains("default-src 'self'") == true)
-            let root = try await api.call(.get, "/")
-            #expect(root.status == .seeOther && root.headers[.location] == "/api/docs")
         }
     }
 

@@ -10,14 +10,20 @@ public struct TaskFilter: Codable, Equatable, Sendable {
     /// A task id (its subtasks) or `none` (top-level tasks only).
     public var parentID: String?
     public var query: String?
+    /// Tasks due on or after / on or before this day (both inclusive); the client picks the days,
+    /// so "overdue" means overdue in the person's own calendar.
+    public var dueFrom: CalendarDate?
+    public var dueTo: CalendarDate?
     public var sort: TaskSort?
     public var order: SortDirection?
 
     public init(
         projectID: String? = nil, statuses: [TaskStatus]? = nil, priorities: [TaskPriority]? = nil,
         label: String? = nil, assignee: String? = nil, parentID: String? = nil, query: String? = nil,
-        sort: TaskSort? = nil, order: SortDirection? = nil
+        dueFrom: CalendarDate? = nil, dueTo: CalendarDate? = nil, sort: TaskSort? = nil, order: SortDirection? = nil
     ) {
+        self.dueFrom = dueFrom
+        self.dueTo = dueTo
         self.projectID = projectID
         self.statuses = statuses
         self.priorities = priorities
@@ -36,6 +42,8 @@ public struct TaskFilter: Codable, Equatable, Sendable {
         case priorities = "priority"
         case parentID = "parent_id"
         case query = "q"
+        case dueFrom = "due_from"
+        case dueTo = "due_to"
     }
 
     /// Checks every field, naming the bad ones; returns the filter with text fields trimmed.
@@ -59,6 +67,9 @@ public struct TaskFilter: Codable, Equatable, Sendable {
         }
         if let query {
             clean.query = validator.check { try SearchQuery(query).text }
+        }
+        if let dueFrom, let dueTo, dueTo < dueFrom {
+            validator.fail("due_to", "must not be before due_from")
         }
         if sort == .relevance && query == nil {
             validator.fail("sort", "relevance needs a search query (q)")

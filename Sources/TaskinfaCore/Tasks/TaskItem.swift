@@ -28,6 +28,8 @@ public struct TaskItem: Codable, Equatable, Sendable {
     public var completedAt: Date?
     /// The agent side (read-only through the API): the worker holding the claim and its execution.
     public var agent = AgentState()
+    /// Counts around the task, when the read asked for them (not part of the task's history).
+    public var summary: TaskSummary?
 
     public init(
         id: String, workspaceID: String, projectID: String, number: Int, key: String, title: String,

@@ -60,7 +60,10 @@ extension Components.Schemas.Task {
             priority: .init(task.priority), labels: task.labels, assigneeId: task.assigneeID,
             dueDate: task.dueDate?.description, parentId: task.parentID, position: task.position,
             version: task.version, createdBy: task.createdBy, createdAt: task.createdAt, updatedAt: task.updatedAt,
-            startedAt: task.startedAt, completedAt: task.completedAt, agent: .init(task.agent))
+            startedAt: task.startedAt, completedAt: task.completedAt, agent: .init(task.agent),
+            summary: task.summary.map {
+                .init(comments: $0.comments, subtasks: $0.subtasks, subtasksDone: $0.subtasksDone, blocked: $0.blocked)
+            })
     }
 }
 
@@ -157,13 +160,18 @@ extension Components.Schemas.TaskFilter {
             projectId: filter.projectID, status: filter.statuses?.map(Components.Schemas.TaskStatus.init),
             priority: filter.priorities?.map(Components.Schemas.TaskPriority.init), label: filter.label,
             assignee: filter.assignee, parentId: filter.parentID, q: filter.query,
-            sort: filter.sort.map(Components.Schemas.TaskSort.init), order: filter.order.map(Components.Schemas.SortOrder.init))
+            dueFrom: filter.dueFrom?.description, dueTo: filter.dueTo?.description, sort: filter.sort.map(Components.Schemas.TaskSort.init), order: filter.order.map(Components.Schemas.SortOrder.init))
     }
 
-    var domain: TaskFilter {
-        TaskFilter(
+    func domain() throws -> TaskFilter {
+        var validator = Validator()
+        let from = validator.check { try dueFrom.map { try CalendarDate.parse($0, field: "due_from") } }
+        let to = validator.check { try dueTo.map { try CalendarDate.parse($0, field: "due_to") } }
+        try validator.throwIfInvalid()
+        return TaskFilter(
             projectID: projectId, statuses: status?.map(\.domain), priorities: priority?.map(\.domain), label: label,
-            assignee: assignee, parentID: parentId, query: q, sort: sort?.domain, order: order?.domain)
+            assignee: assignee, parentID: parentId, query: q, dueFrom: from ?? nil, dueTo: to ?? nil,
+            sort: sort?.domain, order: order?.domain)
     }
 }
 

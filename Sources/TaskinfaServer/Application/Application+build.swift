@@ -39,6 +39,7 @@ public func buildApplication(
         configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
     HealthRoutes.add(to: router, store: store)
     try DocsRoutes.add(to: router)
+    WebRoutes.add(to: router, assets: try WebAssets.bundled())
 
     var app = Application(
         router: router,

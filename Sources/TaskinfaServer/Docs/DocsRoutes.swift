@@ -22,8 +22,5 @@ enum DocsRoutes {
                 status: .ok, headers: [.contentType: "text/css; charset=utf-8"],
                 body: .init(byteBuffer: .init(string: APIReferencePage.stylesheet)))
         }
-        router.get("/") { _, _ in
-            Response(status: .seeOther, headers: [.location: "/api/docs"])
-        }
     }
 }

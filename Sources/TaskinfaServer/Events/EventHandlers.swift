@@ -15,7 +15,8 @@ extension APIImplementation {
                     body: .json(
                         .init(events: try events.map(Components.Schemas.Event.init), lastId: events.last?.sequence ?? since))))
         }
-        var resumeAfter: Int64?
+        var resumeAfter = input.query.after
+        if let after = resumeAfter, after < 0 { throw ValidationError(field: "after", message: "must be an event id from this stream") }
         if let header = input.headers.lastEventID?.trimmingCharacters(in: .whitespaces), !header.isEmpty {
             guard let value = Int64(header), value >= 0 else {
                 throw ValidationError(field: "Last-Event-ID", message: "must be an event id from this stream")

@@ -16,7 +16,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
         var validator = Validator()
         let name = validator.check { try SavedFilter.validName(body.name) }
-        let filter = validator.check { try SavedFilter.validFilter(body.filters.domain) }
+        let filter = validator.check { try SavedFilter.validFilter(body.filters.domain()) }
         try validator.throwIfInvalid()
         let saved = try await store.savedFilters.create(scope, name: name!, filter: filter!)
         return .created(.init(body: .json(.init(saved))))
@@ -27,7 +27,7 @@ extension APIImplementation {
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
         var validator = Validator()
         let name = validator.check { try body.name.map(SavedFilter.validName) }
-        let filter = validator.check { try body.filters.map { try SavedFilter.validFilter($0.domain) } }
+        let filter = validator.check { try body.filters.map { try SavedFilter.validFilter($0.domain()) } }
         try validator.throwIfInvalid()
         let saved = try await store.savedFilters.update(scope, id: input.path.filterId, name: name ?? nil, filter: filter ?? nil)
         return .ok(.init(body: .json(.init(saved))))

@@ -46,6 +46,10 @@ enum Claims {
             throw AccessError.refused("an agent hands its work to review; a person moves a task to done")
         }
         let old = task.status
+        if status != old, DependencyRules.needsFinishedBlockers(toEnter: status) {
+            let blockers = try await Relations.unfinishedBlockers(of: task.id, on: sql)
+            if !blockers.isEmpty { throw DependencyRules.blocked(by: blockers, entering: status) }
+        }
         task.status = status
         task.position = position
         task.lifecycle = task.lifecycle.entering(status, at: now)

@@ -23,16 +23,16 @@ extension TaskRepository {
                 let unfiltered =
                     sort == .relevance && filter.projectID == nil && (filter.statuses ?? []).isEmpty
                     && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
-                    && filter.parentID == nil
+                    && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
                 let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
                 statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: top)
-                statement += "SELECT \(TaskRow.columns), r.score"
+                statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
                 // A few best hits: start from them. SQLite would otherwise walk every task of the
                 // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
                 let join: SQLQueryString = top != nil && dialect == .sqlite ? "CROSS JOIN" : "JOIN"
                 statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
             } else {
-                statement += "SELECT \(TaskRow.columns)" + TaskRow.from
+                statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + TaskRow.from
             }
             statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
             statement += Self.conditions(for: filter, workspace: scope.workspaceID)
@@ -47,7 +47,7 @@ extension TaskRepository {
             if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
 
             let rows = try await sql.raw(statement).all()
-            let tasks = try rows.prefix(query.limit).map(TaskRow.task(from:))
+            let tasks = try rows.prefix(query.limit).map(TaskRow.taskWithSummary(from:))
             var next: String?
             if rows.count > query.limit, let last = tasks.last {
                 next = PageCursor(
@@ -57,6 +57,34 @@ extension TaskRepository {
                 ).encoded()
             }
             return Page(items: tasks, nextCursor: next)
+        }
+    }
+
+    /// How many tasks of each column match the filter (its columns and sort aside): the board's
+    /// counts, one grouped scan of the same rows the list pages through.
+    public func counts(_ scope: WorkspaceScope, _ filter: TaskFilter) async throws -> [TaskStatus: Int] {
+        let dialect = store.database.dialect
+        return try await store.database.read { sql in
+            var filter = filter
+            filter.statuses = nil
+            if let parent = filter.parentID, parent != "none" {
+                filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
+            }
+            var statement: SQLQueryString = ""
+            if let search = try filter.query.map({ try SearchQuery($0) }) {
+                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: nil)
+                statement += "SELECT t.status, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
+            } else {
+                statement += "SELECT t.status, COUNT(*) AS n FROM tasks t"
+            }
+            statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
+            statement += Self.conditions(for: filter, workspace: scope.workspaceID)
+            statement += " GROUP BY t.status"
+            var counts: [TaskStatus: Int] = [:]
+            for row in try await sql.raw(statement).all() {
+                counts[try TaskStatus.parse(row.string("status"))] = try row.int("n")
+            }
+            return counts
         }
     }
 
@@ -80,6 +108,8 @@ extension TaskRepository {
         case "none": sql += " AND t.assignee_id IS NULL"
         case let assignee?: sql += " AND t.assignee_id = \(bind: assignee)"
         }
+        if let from = filter.dueFrom { sql += " AND t.due_date >= \(bind: from.description)" }
+        if let to = filter.dueTo { sql += " AND t.due_date <= \(bind: to.description)" }
         switch filter.parentID {
         case nil: break
         case "none": sql += " AND t.parent_id IS NULL"

@@ -33,9 +33,16 @@ public struct TaskRepository: Sendable {
         }
     }
 
+    /// One task, with its summary.
     public func get(_ scope: WorkspaceScope, _ ref: String) async throws -> TaskItem {
         try await store.database.read { sql in
-            try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
+            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
+            guard
+                let row = try await sql.raw(
+                    "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)\(TaskRow.from)WHERE t.id = \(bind: id) AND t.workspace_id = \(bind: scope.workspaceID)"
+                ).first()
+            else { throw NotFoundError("task", id: ref) }
+            return try TaskRow.taskWithSummary(from: row)
         }
     }
 
@@ -255,6 +262,17 @@ public struct TaskRepository: Sendable {
 
 /// Checks on the ids a task points at.
 enum Relations {
+    /// Keys of the tasks this one waits for (`blocks`) that are not done.
+    static func unfinishedBlockers(of taskID: String, on sql: any SQLDatabase) async throws -> [String] {
+        try await sql.raw(
+            """
+            SELECT b.number, p.key FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
+            JOIN projects p ON p.id = b.project_id
+            WHERE d.task_id = \(bind: taskID) AND d.kind = 'blocks' AND b.status <> 'done'
+            """
+        ).all().map { TaskKey(projectKey: try $0.string("key"), number: try $0.int("number")).description }
+    }
+
     /// An assignee is an active member of the workspace or one of its workers (a task assigned to a
     /// worker waits for that worker to claim it).
     static func checkAssignee(_ id: String?, scope: WorkspaceScope, on sql: any SQLDatabase) async throws {

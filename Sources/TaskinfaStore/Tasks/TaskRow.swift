@@ -12,6 +12,25 @@ enum TaskRow {
         t.branch_name, t.commit_sha, t.awaiting_reply_since, p.key AS project_key
         """
 
+    /// The card's counts, as correlated subqueries over indexed columns (a page of cards costs a
+    /// few index probes per card). Always integers, so both dialects read them alike.
+    static let summaryColumns: SQLQueryString = """
+        , (SELECT COUNT(*) FROM comments sc WHERE sc.task_id = t.id) AS summary_comments,
+        (SELECT COUNT(*) FROM tasks ss WHERE ss.parent_id = t.id) AS summary_subtasks,
+        (SELECT COUNT(*) FROM tasks ss WHERE ss.parent_id = t.id AND ss.status = 'done') AS summary_subtasks_done,
+        CASE WHEN EXISTS (SELECT 1 FROM task_dependencies sd JOIN tasks sb ON sb.id = sd.depends_on_task_id
+            WHERE sd.task_id = t.id AND sd.kind = 'blocks' AND sb.status <> 'done') THEN 1 ELSE 0 END AS summary_blocked
+        """
+
+    /// A task read with its summary columns.
+    static func taskWithSummary(from row: any SQLRow) throws -> TaskItem {
+        var task = try task(from: row)
+        task.summary = TaskSummary(
+            comments: try row.int("summary_comments"), subtasks: try row.int("summary_subtasks"),
+            subtasksDone: try row.int("summary_subtasks_done"), blocked: try row.int("summary_blocked") != 0)
+        return task
+    }
+
     /// Every task read joins its project for the key.
     static let projectJoin: SQLQueryString = " JOIN projects p ON p.id = t.project_id "
     static let from: SQLQueryString = " FROM tasks t" + projectJoin
