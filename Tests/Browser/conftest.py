@@ -25,3 +25,13 @@ def person(server, request):
     workspace = result["workspace"]["id"]
     project = api.call("POST", f"/workspaces/{workspace}/projects", {"name": "Website", "key": "WEB"}, expect=201)
     return {"api": api, "email": email, "workspace": workspace, "project": project["id"]}
+
+
+@pytest.fixture()
+def driver(request):
+    """A headless Chromium, closed after the test; `indirect` parameters set its window size."""
+    from harness import browser
+    options = getattr(request, "param", {})
+    running = browser(**options)
+    yield running
+    running.quit()

@@ -61,4 +61,14 @@ import Testing
             try TaskQuery(filter: TaskFilter(assignee: "bob", sort: .relevance), limit: 500, cursor: nil)
         }
     }
+
+    @Test func meBecomesTheCallerAndDueRangesMustBeInOrder() throws {
+        #expect(TaskFilter(assignee: "me").resolvingMe(as: "usr_1").assignee == "usr_1")
+        #expect(TaskFilter(assignee: "usr_2").resolvingMe(as: "usr_1").assignee == "usr_2")
+        let ordered = TaskFilter(dueFrom: CalendarDate("2026-12-01"), dueTo: CalendarDate("2026-12-01"))
+        #expect(try ordered.validated() == ordered)
+        #expect(throws: ValidationError(field: "due_to", message: "must not be before due_from")) {
+            try TaskFilter(dueFrom: CalendarDate("2026-12-02"), dueTo: CalendarDate("2026-12-01")).validated()
+        }
+    }
 }

@@ -46,6 +46,13 @@ public struct TaskFilter: Codable, Equatable, Sendable {
         case dueTo = "due_to"
     }
 
+    /// The filter with `assignee: me` made the caller's own id (a person's, or a worker's).
+    public func resolvingMe(as callerID: String?) -> TaskFilter {
+        var resolved = self
+        if assignee == "me" { resolved.assignee = callerID }
+        return resolved
+    }
+
     /// Checks every field, naming the bad ones; returns the filter with text fields trimmed.
     public func validated() throws -> TaskFilter {
         var validator = Validator()

@@ -57,6 +57,19 @@ extension APIImplementation {
         return .noContent(.init())
     }
 
+    func updateMe(_ input: Operations.UpdateMe.Input) async throws -> Operations.UpdateMe.Output {
+        guard case .user(let user, _) = try Access.caller() else {
+            throw AccessError.refused("a key can't change the profile of the person who made it; sign in")
+        }
+        guard case .json(let body) = input.body else { throw ValidationError(field: "name", message: "must be JSON") }
+        guard !body.name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw ValidationError(field: "name", message: "must not be empty")
+        }
+        let renamed = try await store.accounts.rename(userID: user.id, to: try User.name(body.name, email: user.email))
+        let memberships = try await store.workspaces.memberships(userID: user.id)
+        return .ok(.init(body: .json(.init(user: .init(renamed), workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
+    }
+
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
         switch try Access.caller() {
         case .user(let user, _):

@@ -8,12 +8,11 @@ extension APIImplementation {
     func listTasks(_ input: Operations.ListTasks.Input) async throws -> Operations.ListTasks.Output {
         let scope = try await access.workspace(input.path.workspaceId)
         let query = input.query
-        var filter = try Components.Schemas.TaskFilter(
+        let filter = try Components.Schemas.TaskFilter(
             projectId: query.projectId, status: query.status, priority: query.priority, label: query.label,
             assignee: query.assignee, parentId: query.parentId, q: query.q, dueFrom: query.dueFrom, dueTo: query.dueTo,
             sort: query.sort, order: query.order
-        ).domain()
-        if filter.assignee == "me" { filter.assignee = scope.workerID ?? scope.userID }
+        ).domain().resolvingMe(as: scope.workerID ?? scope.userID)
         let page = try await store.tasks.list(scope, try TaskQuery(filter: filter, limit: query.limit, cursor: query.cursor))
         return .ok(.init(body: .json(.init(tasks: page.items.map(Components.Schemas.Task.init), nextCursor: page.nextCursor))))
     }
@@ -21,11 +20,10 @@ extension APIImplementation {
     func countTasks(_ input: Operations.CountTasks.Input) async throws -> Operations.CountTasks.Output {
         let scope = try await access.workspace(input.path.workspaceId)
         let query = input.query
-        var filter = try Components.Schemas.TaskFilter(
+        let filter = try Components.Schemas.TaskFilter(
             projectId: query.projectId, priority: query.priority, label: query.label, assignee: query.assignee,
             parentId: query.parentId, q: query.q, dueFrom: query.dueFrom, dueTo: query.dueTo
-        ).domain().validated()
-        if filter.assignee == "me" { filter.assignee = scope.workerID ?? scope.userID }
+        ).domain().validated().resolvingMe(as: scope.workerID ?? scope.userID)
         let counts = try await store.tasks.counts(scope, filter)
         return .ok(
             .init(

@@ -49,6 +49,16 @@ public struct AccountRepository: Sendable {
         }
     }
 
+    /// A person's new display name (already validated).
+    public func rename(userID: String, to name: String) async throws -> User {
+        try await store.database.write(workspace: nil) { sql in
+            guard
+                let row = try await sql.raw("UPDATE users SET name = \(bind: name) WHERE id = \(bind: userID) RETURNING *").first()
+            else { throw NotFoundError("user", id: userID) }
+            return try Self.user(from: row)
+        }
+    }
+
     public func recordLogin(userID: String) async throws {
         let now = store.now()
         try await store.database.write(workspace: nil) { sql in

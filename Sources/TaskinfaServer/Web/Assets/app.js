@@ -12,7 +12,7 @@ import { t } from './i18n.js';
 import { openPalette } from './palette/palette.js';
 import { projectsPage } from './projects/projects.js';
 import { navigate, onNavigate, parse, paths } from './router.js';
-import { loadSession, currentUser, signOut, workspace, workspaces } from './session.js';
+import { currentUser, forgetSession, loadSession, signOut, workspace, workspaces } from './session.js';
 import { settingsPage } from './settings/settings.js';
 import { dialogOpen } from './shell/dialog.js';
 import { showShortcuts } from './shell/shortcuts.js';
@@ -31,6 +31,7 @@ let current = null;
 
 function signInAgain() {
   if (parse().name === 'signin') return;
+  forgetSession();
   closeWorkspace();
   const here = location.pathname + location.search;
   navigate(`/signin${here !== '/' ? `?next=${encodeURIComponent(here)}` : ''}`, { replace: true });

@@ -29,6 +29,11 @@ export function workspace(id) {
   return workspaces().find((item) => item.id === id) ?? null;
 }
 
+/** The session ended elsewhere (expired, revoked): nobody is signed in here any more. */
+export function forgetSession() {
+  me = null;
+}
+
 export async function signOut() {
   try {
     await api.post('/auth/logout', undefined, { keepSession: true });

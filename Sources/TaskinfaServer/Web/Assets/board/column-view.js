@@ -40,6 +40,39 @@ export class ColumnView {
     }, { root: this.list, rootMargin: '400px 0px' });
     this.observer.observe(this.bottomSentinel);
     this.observer.observe(this.topSentinel);
+    let scheduled = false;
+    this.list.addEventListener('scroll', () => {
+      if (scheduled) return;
+      scheduled = true;
+      requestAnimationFrame(() => {
+        scheduled = false;
+        this.jumpIntoSpacer();
+      });
+    }, { passive: true });
+  }
+
+  /** Height a dropped card took (measured when it was dropped). */
+  heightOf(index) {
+    return this.droppedHeights.get(this.column.tasks[index].id) ?? 88;
+  }
+
+  /** Scrolled (or dragged the scrollbar) into the space of dropped cards: render the cards that
+   *  stood there, so the person never looks at an empty column. */
+  jumpIntoSpacer() {
+    if (this.start === 0) return;
+    const top = this.list.scrollTop;
+    let offset = 0;
+    for (let index = 0; index < this.start; index += 1) offset += this.heightOf(index);
+    if (top >= offset - 200) return;
+    let index = 0;
+    let position = 0;
+    while (index < this.start && position + this.heightOf(index) <= top) {
+      position += this.heightOf(index);
+      index += 1;
+    }
+    this.start = Math.max(0, index - 10);
+    this.end = Math.min(this.column.tasks.length, this.start + step * 2);
+    this.render();
   }
 
   get column() {
@@ -65,7 +98,7 @@ export class ColumnView {
     this.end = Math.min(Math.max(this.end, this.start + step), tasks.length);
     if (this.start >= this.end) this.start = Math.max(0, this.end - step);
     let spacerHeight = 0;
-    for (let index = 0; index < this.start; index += 1) spacerHeight += this.droppedHeights.get(tasks[index].id) ?? 88;
+    for (let index = 0; index < this.start; index += 1) spacerHeight += this.heightOf(index);
     this.spacer.style.height = `${spacerHeight}px`;
     const focusedID = this.list.contains(document.activeElement) ? document.activeElement.dataset?.taskId : null;
     const nodes = tasks.slice(this.start, this.end).map((task) => this.cardFor(task));
@@ -73,6 +106,22 @@ export class ColumnView {
     const empty = tasks.length === 0 && done ? h('p', { class: 'column-empty', text: t('board.emptyColumn') }) : null;
     this.list.replaceChildren(this.spacer, this.topSentinel, ...nodes, empty ?? '', this.bottomSentinel);
     if (focusedID) this.list.querySelector(`[data-task-id="${CSS.escape(focusedID)}"]`)?.focus({ preventScroll: true });
+    // An observer reports only changes of visibility: an edge still in view after this render
+    // (short cards, a jump to the top) would never be reported again, so look once more.
+    cancelAnimationFrame(this.edgeCheck);
+    this.edgeCheck = requestAnimationFrame(() => this.checkEdges());
+  }
+
+  checkEdges() {
+    if (!this.list.isConnected || this.element.hidden) return;
+    const view = this.list.getBoundingClientRect();
+    const margin = 400;
+    const top = this.topSentinel.getBoundingClientRect();
+    const bottom = this.bottomSentinel.getBoundingClientRect();
+    const { tasks, done } = this.column;
+    this.jumpIntoSpacer();
+    if (this.start > 0 && top.bottom >= view.top - margin) this.shrinkTop();
+    else if ((this.end < tasks.length || !done) && bottom.top <= view.bottom + margin && !this.column.loading) this.grow();
   }
 
   /** Shows more below: loaded cards first, then the next page. */

@@ -91,14 +91,33 @@ export function filterBar({ workspaceID, filter, projects, people, onChange }) {
       ...people.map((person) => ({ value: person.id, label: person.bot ? `${person.name} (${t('card.botBadge')})` : person.name }))], current.assignee),
     select('due', t('filters.due'), [any(t('filters.anyDue')), { value: 'overdue', label: t('filters.overdue') }, { value: 'today', label: t('filters.dueToday') }, { value: 'week', label: t('filters.dueWeek') }], current.due),
     labelFilter(current, emit),
-    select('sort', t('filters.sort'), [
-      { value: '', label: t('sort.position') }, { value: 'priority', label: t('sort.priority') }, { value: 'due_date', label: t('sort.due_date') },
-      { value: 'created_at', label: t('sort.created_at') }, { value: 'updated_at', label: t('sort.updated_at') }, { value: 'title', label: t('sort.title') },
-    ], current.sort),
-    select('order', t('filters.order'), [{ value: '', label: t('sort.ascending') }, { value: 'desc', label: t('sort.descending') }], current.order),
+    sortSelect(current, emit),
     savedFilters(workspaceID, current, (chosen) => onChange(chosen)),
   ];
   return h('form', { class: 'filter-bar', role: 'search', 'aria-label': t('filters.title'), onsubmit: (event) => event.preventDefault() }, controls);
+}
+
+/** Sort and direction as one choice, each named for what comes first. */
+const sorts = [
+  ['', '', 'sort.position'], ['priority', '', 'sort.priority'], ['due_date', '', 'sort.due_date'],
+  ['created_at', 'desc', 'sort.newest'], ['created_at', '', 'sort.oldest'], ['updated_at', 'desc', 'sort.updated_at'],
+  ['title', '', 'sort.title'],
+];
+
+function sortSelect(current, emit) {
+  const value = `${current.sort ?? ''}:${current.order ?? ''}`;
+  const wrapper = field({
+    label: t('filters.sort'), name: 'sort', type: 'select', value, 'aria-label': t('filters.sort'),
+    options: sorts.map(([sort, order, label]) => ({ value: `${sort}:${order}`, label: t(label) })),
+  });
+  compact(wrapper);
+  wrapper.control.addEventListener('change', () => {
+    const [sort, order] = wrapper.control.value.split(':');
+    current.sort = sort || undefined;
+    current.order = order || undefined;
+    emit();
+  });
+  return wrapper;
 }
 
 function labelFilter(current, emit) {

@@ -49,9 +49,9 @@ export function projectsPage(container, { workspaceID, directory }) {
           project.description ? h('div', { class: 'hint', text: project.description }) : null),
         h('td', { text: project.repository_url ?? '—' }),
         h('td', {}, h('code', { text: project.default_branch })),
-        h('td', { class: 'row-actions' },
+        h('td', {}, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'secondary small', 'aria-label': t('projects.editNamed', { name: project.name }), onclick: () => edit(project) }, t('action.edit')),
-          h('button', { type: 'button', class: 'danger small', 'aria-label': t('projects.deleteNamed', { name: project.name }), onclick: () => remove(project) }, t('action.delete')))))))
+          h('button', { type: 'button', class: 'danger small', 'aria-label': t('projects.deleteNamed', { name: project.name }), onclick: () => remove(project) }, t('action.delete'))))))))
       : h('p', { class: 'hint', text: t('projects.none') }));
   };
   const create = () => {

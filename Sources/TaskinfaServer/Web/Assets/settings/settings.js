@@ -5,7 +5,7 @@ import { h, replace } from '../dom.js';
 import { field, showErrors, whileBusy } from '../forms.js';
 import { formatDateTime, formatRelative, t } from '../i18n.js';
 import { paths } from '../router.js';
-import { currentUser, workspace } from '../session.js';
+import { currentUser, loadSession, workspace } from '../session.js';
 import { confirmDialog, openDialog } from '../shell/dialog.js';
 import { applyTheme, currentTheme } from '../shell/theme.js';
 import { toast, toastError } from '../shell/toast.js';
@@ -32,10 +32,25 @@ function profile(body) {
     localStorage.setItem('taskinfa.theme', theme.control.value);
     applyTheme(theme.control.value);
   });
+  const name = field({ label: t('auth.name'), name: 'name', value: user?.name ?? '', required: true, maxlength: 100, autocomplete: 'name' });
+  const nameForm = h('form', { class: 'form profile-form', novalidate: true }, name,
+    h('div', { class: 'row-actions' }, h('button', { type: 'submit', class: 'primary' }, t('action.save'))));
+  nameForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileBusy(nameForm, async () => {
+      try {
+        await api.patch('/auth/me', { name: name.control.value });
+        await loadSession();
+        toast(t('settings.profileSaved'));
+      } catch (error) {
+        showErrors(nameForm, error);
+      }
+    });
+  });
   replace(body, h('section', { 'aria-labelledby': 'profile-heading' },
     h('h2', { id: 'profile-heading', text: t('settings.profile') }),
+    nameForm,
     h('dl', { class: 'facts' },
-      h('dt', { text: t('auth.name') }), h('dd', { text: user?.name ?? '' }),
       h('dt', { text: t('auth.email') }), h('dd', { text: user?.email ?? '' }),
       h('dt', { text: t('settings.memberSince') }), h('dd', { text: formatDateTime(user?.created_at) }),
       h('dt', { text: t('settings.lastSignIn') }), h('dd', { text: formatDateTime(user?.last_login_at) || '—' })),
@@ -100,9 +115,9 @@ function apiKeys(body, { workspaceID }) {
         h('td', { text: formatDateTime(key.created_at) }),
         h('td', { text: key.expires_at ? formatDateTime(key.expires_at) : t('keys.never') }),
         h('td', { text: key.last_used_at ? formatRelative(key.last_used_at) : t('keys.neverUsed') }),
-        h('td', { class: 'row-actions' },
+        h('td', {}, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'secondary small', 'aria-label': t('keys.renameNamed', { name: key.name }), onclick: () => rename(key) }, t('keys.rename')),
-          h('button', { type: 'button', class: 'danger small', 'aria-label': t('keys.revokeNamed', { name: key.name }), onclick: () => revoke(key) }, t('keys.revoke')))))))
+          h('button', { type: 'button', class: 'danger small', 'aria-label': t('keys.revokeNamed', { name: key.name }), onclick: () => revoke(key) }, t('keys.revoke'))))))))
       : h('p', { class: 'hint', text: t('keys.none') }));
   };
   const create = () => {

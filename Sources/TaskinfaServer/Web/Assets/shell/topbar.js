@@ -16,7 +16,7 @@ export function topbar({ workspaceID, page, onPalette, onShortcuts, onSignOut })
   });
   const link = (name, href, label) => h('a', { href, class: 'nav-link', 'aria-current': page === name ? 'page' : undefined }, label);
   const status = h('span', { class: 'live-status', role: 'status', dataset: { state: 'connecting' } }, t('live.connecting'));
-  const themeButton = h('button', { type: 'button', class: 'icon', 'aria-label': t('theme.toggle', { theme: t(`theme.${currentTheme()}`) }) }, '◐');
+  const themeButton = h('button', { type: 'button', class: 'icon theme-button', 'aria-label': t('theme.toggle', { theme: t(`theme.${currentTheme()}`) }) }, '◐');
   themeButton.addEventListener('click', () => {
     const next = cycleTheme();
     themeButton.setAttribute('aria-label', t('theme.toggle', { theme: t(`theme.${next}`) }));
@@ -32,7 +32,7 @@ export function topbar({ workspaceID, page, onPalette, onShortcuts, onSignOut })
     h('div', { class: 'topbar-end' },
       status,
       h('button', { type: 'button', class: 'secondary small palette-button', 'aria-keyshortcuts': 'Control+K Meta+K', onclick: onPalette }, t('nav.palette'), h('kbd', { text: 'Ctrl K' })),
-      h('button', { type: 'button', class: 'icon', 'aria-label': t('shortcuts.title'), 'aria-keyshortcuts': '?', onclick: onShortcuts }, '?'),
+      h('button', { type: 'button', class: 'icon help-button', 'aria-label': t('shortcuts.title'), 'aria-keyshortcuts': '?', onclick: onShortcuts }, '?'),
       themeButton,
       h('button', { type: 'button', class: 'secondary small', onclick: onSignOut, title: user?.email }, t('nav.signOut'))));
   return {

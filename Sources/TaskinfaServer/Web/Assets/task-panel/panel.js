@@ -40,10 +40,14 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
     focus: () => panel.focus(),
   };
 
-  /** PATCH with the version this panel saw; a 412 shows both versions and asks. */
-  const save = async (changes) => {
+  /**
+   * PATCH with the version the person's edit started from (`base`: the task when they began
+   * typing; the current one for a single choice). If the task changed since, the server answers
+   * 412 and both versions are shown.
+   */
+  const save = async (changes, base = task) => {
     try {
-      const { data } = await request('PATCH', `/tasks/${encodeURIComponent(task.id)}`, { body: changes, ifMatch: task.version });
+      const { data } = await request('PATCH', `/tasks/${encodeURIComponent(task.id)}`, { body: changes, ifMatch: base.version });
       update(data);
       announce(t('panel.saved'));
       return true;
@@ -53,7 +57,7 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
         const choice = await resolveConflict({ changes, current, fieldName: (name) => fieldNames[name]?.() ?? name });
         if (choice === 'mine') {
           task = current;
-          return save(changes);
+          return save(changes, current);
         }
         update(current);
         return false;
@@ -80,9 +84,11 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
 
   const titleField = () => {
     const input = h('input', { id: 'panel-title', class: 'title-input', value: task.title, 'aria-label': t('task.title'), maxlength: 500 });
+    let base = task;
+    input.addEventListener('focus', () => { base = task; });
     const commit = () => {
       const value = input.value.trim();
-      if (value && value !== task.title) save({ title: value });
+      if (value && value !== base.title) save({ title: value }, base);
       else input.value = task.title;
     };
     input.addEventListener('keydown', (event) => {
@@ -116,12 +122,13 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
     if (editing) description.dataset.editing = 'true';
     else delete description.dataset.editing;
     if (editing) {
+      const base = task;
       const editor = markdownEditor({ label: t('task.description'), name: 'description', value: task.description ?? '', rows: 10 });
       const saveButton = h('button', { type: 'button', class: 'primary small' }, t('action.save'));
       const cancel = h('button', { type: 'button', class: 'secondary small' }, t('action.cancel'));
       saveButton.addEventListener('click', async () => {
         const value = editor.value();
-        if (value === (task.description ?? '') || (await save({ description: value || null }))) renderDescription(false);
+        if (value === (base.description ?? '') || (await save({ description: value || null }, base))) renderDescription(false);
       });
       cancel.addEventListener('click', () => renderDescription(false));
       editor.control.addEventListener('keydown', (event) => {
