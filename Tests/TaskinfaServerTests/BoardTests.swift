@@ -30,6 +30,34 @@ import Testing
         }
     }
 
+    @Test func theBoardComesInOneReadAndItsCursorsContinueInTheList() async throws {
+        try await TestApp.run { api in
+            let owner = try await api.signUp()
+            let project = try await api.project(owner)
+            for index in 0..<5 { try await api.task(owner, project: project, title: "todo \(index)", status: "todo") }
+            try await api.task(owner, project: project, title: "done", status: "done", extra: ["priority": "high"])
+            let base = "/api/v1/workspaces/\(owner.workspaceID)"
+            let board = try await api.call(.get, base + "/board?limit=2", as: owner.credential)
+            #expect(board.status == .ok)
+            let columns = try #require(board.json["columns"]?.array)
+            #expect(columns.compactMap { $0["status"]?.string } == ["backlog", "todo", "in_progress", "review", "done"])
+            let todo = columns[1]
+            #expect(todo["count"]?.int == 5 && todo["tasks"]?.array?.compactMap { $0["key"]?.string } == ["WEB-1", "WEB-2"])
+            #expect(todo["tasks"]?[0]?["summary"]?["comments"]?.int == 0)
+            let cursor = try #require(todo["next_cursor"]?.string)
+            let next = try await api.call(.get, base + "/tasks?status=todo&limit=2&cursor=\(cursor)", as: owner.credential)
+            #expect(next.json["tasks"]?.array?.compactMap { $0["key"]?.string } == ["WEB-3", "WEB-4"])
+            #expect(columns[0]["next_cursor"] == .null || columns[0]["next_cursor"] == nil)
+            let some = try await api.call(.get, base + "/board?status=done&status=todo&priority=high", as: owner.credential)
+            #expect(some.json["columns"]?.array?.compactMap { $0["status"]?.string } == ["todo", "done"])
+            #expect(some.json["columns"]?[1]?["count"]?.int == 1 && some.json["columns"]?[0]?["count"]?.int == 0)
+            let tooMany = try await api.call(.get, base + "/board?limit=500", as: owner.credential)
+            #expect(tooMany.status == .badRequest)
+            let stranger = try await api.signUp("Eve")
+            #expect(try await api.call(.get, base + "/board", as: stranger.credential).status == .notFound)
+        }
+    }
+
     @Test func dueDatesFilterByDayRanges() async throws {
         try await TestApp.run { api in
             let owner = try await api.signUp()

@@ -35,6 +35,28 @@ extension APIImplementation {
                             done: counts[.done, default: 0])))))
     }
 
+    func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
+        let scope = try await access.workspace(input.path.workspaceId)
+        let query = input.query
+        let filter = try Components.Schemas.TaskFilter(
+            projectId: query.projectId, priority: query.priority, label: query.label, assignee: query.assignee,
+            parentId: query.parentId, q: query.q, dueFrom: query.dueFrom, dueTo: query.dueTo, sort: query.sort,
+            order: query.order
+        ).domain().validated().resolvingMe(as: scope.workerID ?? scope.userID)
+        let statuses = query.status.map { Set($0.map(\.domain)) } ?? Set(TaskStatus.allCases)
+        let board = try await store.tasks.board(
+            scope, filter, columns: TaskStatus.allCases.filter(statuses.contains), limit: query.limit ?? 30)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        columns: board.map { column in
+                            .init(
+                                status: .init(column.status), count: column.count,
+                                tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
+                        }))))
+    }
+
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {
         let scope = try await access.workspace(input.path.workspaceId)
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }

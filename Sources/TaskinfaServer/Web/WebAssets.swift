@@ -56,7 +56,13 @@ struct WebAssets: Sendable {
             files[source.path] = try Self.file(source.data, path: source.path)
         }
         self.files = files
-        let page = String(decoding: shell.data, as: UTF8.self).replacingOccurrences(of: "{{ASSETS}}", with: "/ui/\(fingerprint)")
+        // Every module is named up front, so the browser fetches them all at once instead of
+        // discovering them import by import (a waterfall of round trips before the first paint).
+        let preload = sources.filter { $0.path.hasSuffix(".js") }
+            .map { "<link rel=\"modulepreload\" href=\"/ui/\(fingerprint)/\($0.path)\">" }.joined(separator: "\n")
+        let page = String(decoding: shell.data, as: UTF8.self)
+            .replacingOccurrences(of: "{{PRELOAD}}", with: preload)
+            .replacingOccurrences(of: "{{ASSETS}}", with: "/ui/\(fingerprint)")
         self.index = try Self.file(Data(page.utf8), path: "index.html")
     }
 

@@ -71,21 +71,39 @@ extension TaskRepository {
                 filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
             }
             var statement: SQLQueryString = ""
+            // Grouped by the board index's own column, so without other filters the count is read
+            // from the index alone.
             if let search = try filter.query.map({ try SearchQuery($0) }) {
                 statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: nil)
-                statement += "SELECT t.status, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
+                statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
             } else {
-                statement += "SELECT t.status, COUNT(*) AS n FROM tasks t"
+                statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
             }
             statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
             statement += Self.conditions(for: filter, workspace: scope.workspaceID)
-            statement += " GROUP BY t.status"
+            statement += " GROUP BY t.status_order"
             var counts: [TaskStatus: Int] = [:]
             for row in try await sql.raw(statement).all() {
-                counts[try TaskStatus.parse(row.string("status"))] = try row.int("n")
+                let order = try row.int("status_order")
+                if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
             }
             return counts
         }
+    }
+
+    /// What a board shows first: each column's count and first page, under one filter.
+    public func board(_ scope: WorkspaceScope, _ filter: TaskFilter, columns: [TaskStatus], limit: Int) async throws
+        -> [(status: TaskStatus, count: Int, page: Page<TaskItem>)]
+    {
+        let counts = try await counts(scope, filter)
+        var board: [(status: TaskStatus, count: Int, page: Page<TaskItem>)] = []
+        for status in columns {
+            var columnFilter = filter
+            columnFilter.statuses = [status]
+            let page = try await list(scope, try TaskQuery(filter: columnFilter, limit: limit, cursor: nil))
+            board.append((status, counts[status, default: 0], page))
+        }
+        return board
     }
 
     static func conditions(for filter: TaskFilter, workspace: String) -> SQLQueryString {

@@ -51,7 +51,9 @@ async function openWorkspace(workspaceID) {
   if (current?.workspaceID === workspaceID) return current;
   closeWorkspace();
   const directory = new Directory(workspaceID);
-  await directory.load();
+  // Not awaited: the board reads its columns at the same time (pages that need the directory
+  // first wait for directory.ready).
+  directory.load().catch(() => {});
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const panelHost = h('div', { class: 'panel-host' });
   const workspaceState = { workspaceID, directory, main, panelHost, board: null, panel: null, page: null, bar: null, events: null };

@@ -10,9 +10,16 @@ export class Directory {
     this.workers = [];
     this.loops = new Map(); // task id → latest loop number seen in its comments
     this.version = 0;
+    this.ready = Promise.resolve();
   }
 
-  async load() {
+  /** Loads (again); `ready` is the load in flight, for pages that need the directory first. */
+  load() {
+    this.ready = this.fetch();
+    return this.ready;
+  }
+
+  async fetch() {
     const base = `/workspaces/${encodeURIComponent(this.workspaceID)}`;
     const [projects, members, workers] = await Promise.all([
       api.get(`${base}/projects`),

@@ -26,6 +26,7 @@ export function mountBoard(container, { workspaceID, route, directory, onOpenTas
   const cache = new Map(); // task id → {signature, node}
   let focusedID = null;
   let dragging = false;
+  let directoryIn = false; // nothing renders before the directory (names, projects) is in
   let pending = new Set();
 
   const cardFor = (task) => {
@@ -65,7 +66,7 @@ export function mountBoard(container, { workspaceID, route, directory, onOpenTas
   const visibleColumns = () => (filter.status?.length ? columns.filter((c) => filter.status.includes(c)) : columns);
 
   const renderColumns = (statuses) => {
-    if (dragging) {
+    if (dragging || !directoryIn) {
       for (const status of statuses) pending.add(status);
       return;
     }
@@ -91,6 +92,15 @@ export function mountBoard(container, { workspaceID, route, directory, onOpenTas
     try {
       for (const view of views.values()) view.reset();
       await data.load(visibleColumns());
+      if (!directoryIn) {
+        await directory.ready;
+        directoryIn = true;
+        pending = new Set();
+        const next = bar();
+        filterElement.replaceWith(next);
+        filterElement = next;
+        renderColumns(new Set(columns));
+      }
       if (!painted) {
         painted = true;
         // What the UI benchmark reads: navigation → the first page of cards on screen.

@@ -130,16 +130,23 @@ function labelFilter(current, emit) {
   return wrapper;
 }
 
+/** Saved filters per workspace, read once per page load (the bar is rebuilt more often). */
+const savedCache = new Map();
+
 /** A menu of saved filters: apply one, save the current view, delete one. */
 function savedFilters(workspaceID, current, apply) {
   const wrapper = field({ label: t('filters.saved'), name: 'saved', type: 'select', value: '', options: [{ value: '', label: t('filters.savedChoose') }], 'aria-label': t('filters.saved') });
   compact(wrapper);
   const control = wrapper.control;
   let saved = [];
-  const fill = async () => {
+  const fill = async (fresh = true) => {
     try {
-      saved = (await api.get(`/workspaces/${encodeURIComponent(workspaceID)}/saved-filters`)).saved_filters;
+      if (fresh || !savedCache.has(workspaceID)) {
+        savedCache.set(workspaceID, api.get(`/workspaces/${encodeURIComponent(workspaceID)}/saved-filters`).then((list) => list.saved_filters));
+      }
+      saved = await savedCache.get(workspaceID);
     } catch {
+      savedCache.delete(workspaceID);
       saved = [];
     }
     control.replaceChildren(
@@ -148,7 +155,7 @@ function savedFilters(workspaceID, current, apply) {
       h('option', { value: '__save' }, t('filters.saveCurrent')),
       saved.length ? h('option', { value: '__manage' }, t('filters.manageSaved')) : null);
   };
-  fill();
+  fill(false);
   control.addEventListener('change', async () => {
     const value = control.value;
     control.value = '';

@@ -218,7 +218,7 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
 
   const load = async () => {
     try {
-      const { data } = await request('GET', `/tasks/${encodeURIComponent(taskRef)}`);
+      const [{ data }] = await Promise.all([request('GET', `/tasks/${encodeURIComponent(taskRef)}`), directory.ready]);
       task = data;
     } catch (error) {
       replace(panel, h('div', { class: 'load-error', role: 'alert' },
