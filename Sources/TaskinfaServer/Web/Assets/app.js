@@ -4,7 +4,9 @@ import { whenSignedOut } from './api.js';
 import { onboardingPage } from './auth/onboarding.js';
 import { signInPage, signUpPage } from './auth/signin.js';
 import { mountBoard } from './board/board.js';
+import { prefetchBoard } from './board/board-data.js';
 import { columnName, columns } from './board/columns.js';
+import { apiFilter, filterFromQuery } from './board/filters.js';
 import { Directory } from './directory.js';
 import { h, isTyping, replace } from './dom.js';
 import { followWorkspace } from './events.js';
@@ -265,6 +267,8 @@ async function show(route) {
 onNavigate((route) => show(route).catch((error) => toastError(error)));
 
 (async () => {
+  const first = parse();
+  if (first.name === 'board' || first.name === 'task') prefetchBoard(first.workspaceID, apiFilter(filterFromQuery(first.query)));
   try {
     await loadSession();
   } catch (error) {

@@ -1,12 +1,28 @@
 // What the board knows: per column the tasks loaded so far (in the list's order), the cursor of
 // the next page and the column's count. It follows the event stream and applies optimistic moves,
 // keeping what it needs to put a refused move back.
-import { api } from '../api.js';
+import { api, query, request } from '../api.js';
 import { columns, comparator } from './columns.js';
 
 export const pageSize = 50;
 /** The first page of a column: a screenful and a bit, so the board paints sooner. */
 export const firstPageSize = 30;
+
+/** The board's first read, asked for while the page is still starting (before the session and
+ *  the directory are known), so that it isn't the last of a chain of round trips. */
+let prefetched = null;
+
+function boardPath(workspaceID, filter) {
+  const { status, ...rest } = filter;
+  const visible = status?.length ? columns.filter((c) => status.includes(c)) : columns;
+  return `/workspaces/${encodeURIComponent(workspaceID)}/board${query({ ...rest, status: visible, limit: firstPageSize })}`;
+}
+
+export function prefetchBoard(workspaceID, filter) {
+  const path = boardPath(workspaceID, filter);
+  prefetched = { path, answer: request('GET', path, { keepSession: true }).then((reply) => reply.data) };
+  prefetched.answer.catch(() => {});
+}
 
 export class BoardData {
   constructor(workspaceID, filter) {
@@ -46,7 +62,13 @@ export class BoardData {
     const generation = this.generation;
     for (const column of this.columns.values()) Object.assign(column, { tasks: [], cursor: null, done: false, loading: null });
     this.byID.clear();
-    const board = await api.get(`/workspaces/${encodeURIComponent(this.workspaceID)}/board`, { ...this.listParameters(), status: visible, limit: firstPageSize });
+    const path = boardPath(this.workspaceID, { ...this.listParameters(), status: visible });
+    let board;
+    if (prefetched?.path === path) {
+      board = await prefetched.answer.catch(() => null);
+      prefetched = null;
+    }
+    board ??= (await request('GET', path)).data;
     if (generation !== this.generation) return;
     for (const { status, count, tasks, next_cursor: cursor } of board.columns) {
       const column = this.columns.get(status);

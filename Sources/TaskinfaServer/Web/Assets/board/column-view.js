@@ -7,6 +7,9 @@ import { t, tn } from '../i18n.js';
 import { columnName } from './columns.js';
 
 const step = 50;
+/** Cards a column renders before the board first paints: a tall screen's worth. The rest of the
+ *  page follows right after (`grow` from the edge check). */
+const firstPaint = 12;
 export const maxRendered = 150;
 
 export class ColumnView {
@@ -15,7 +18,7 @@ export class ColumnView {
     this.data = data;
     this.cardFor = cardFor; // (task) => element (cached by the board)
     this.start = 0;
-    this.end = step;
+    this.end = firstPaint;
     this.droppedHeights = new Map(); // task id → height, for the spacer
     const headingID = `column-${status}-heading`;
     this.countElement = h('span', { class: 'column-count' });
@@ -86,7 +89,7 @@ export class ColumnView {
 
   reset() {
     this.start = 0;
-    this.end = step;
+    this.end = firstPaint;
     this.droppedHeights.clear();
     this.list.scrollTop = 0;
   }
@@ -95,7 +98,7 @@ export class ColumnView {
     const { tasks, count, done } = this.column;
     this.countElement.textContent = String(count);
     this.countElement.setAttribute('aria-label', tn('board.taskCount', count));
-    this.end = Math.min(Math.max(this.end, this.start + step), tasks.length);
+    this.end = Math.min(Math.max(this.end, this.start + Math.min(step, firstPaint)), tasks.length);
     if (this.start >= this.end) this.start = Math.max(0, this.end - step);
     let spacerHeight = 0;
     for (let index = 0; index < this.start; index += 1) spacerHeight += this.heightOf(index);
