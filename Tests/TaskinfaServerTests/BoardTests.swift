@@ -155,6 +155,14 @@ import Testing
             // Last-Event-ID (the browser's reconnect) wins over the address it first used.
             let reconnected = try await SSEClient.collect(port: port, path: path + "?after=1", cookie: cookie, lastEventID: 3, count: 1)
             #expect(reconnected.frames.map(\.id) == [4])
+            // An id this log never reached (a restored database): read everything again, then follow.
+            let ahead = try await SSEClient.collect(
+                port: port, path: path, cookie: cookie, lastEventID: 999, count: 2,
+                whileConnected: { try await api.task(account, project: project, title: "after the reset") })
+            let reset = try #require(ahead.frames.first)
+            let lastID = try #require(reset.data.split(separator: ":").last.flatMap { Int64($0.dropLast()) })
+            #expect(reset.event == "reset" && lastID >= 4)
+            #expect(ahead.frames.last?.id == lastID + 1 && ahead.frames.last?.event == "task.created")
         }
     }
 }

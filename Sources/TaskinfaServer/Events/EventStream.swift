@@ -25,7 +25,10 @@ struct EventStream: Sendable {
 
     func bytes() async throws -> StreamBuffer.Bytes {
         let latest = try await hub.subscribe(workspace)
-        let start = resumeAfter ?? latest
+        // A client that saw events this log doesn't have (the database was restored from an older
+        // backup, say) can't be caught up: it is told to read everything again, then follows on.
+        let reset = resumeAfter.map { $0 > latest } ?? false
+        let start = reset ? latest : resumeAfter ?? latest
         let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
         let (workspace, hub, store, keepAlive, connection, streams) = (
             self.workspace, self.hub, self.store, self.keepAlive, self.connection, self.streams
@@ -39,6 +42,7 @@ struct EventStream: Sendable {
         let producer = Task {
             let ticket = await streams.opened(credential, end: cutOff)
             buffer.offer("retry: 2000\n: connected\n\n")
+            if reset { buffer.offer("event: reset\ndata: {\"last_id\":\(latest)}\n\n") }
             // Streams never end on their own; they end when the server shuts down gracefully, so
             // that it can finish draining instead of waiting for clients forever.
             await withGracefulShutdownHandler {

@@ -39,7 +39,7 @@ enum SSEClient {
                             if line.hasPrefix("event: ") { frame.event = String(line.dropFirst(7)) }
                             if line.hasPrefix("data: ") { frame.data = String(line.dropFirst(6)) }
                         }
-                        if frame.id >= 0 { frames.append(frame) }
+                        if frame.id >= 0 || !frame.event.isEmpty { frames.append(frame) }
                         if !started {
                             started = true
                             try await whileConnected()

@@ -68,6 +68,11 @@ async function openWorkspace(workspaceID) {
       workspaceState.panel?.applyEvent(event);
     },
     onStatus: (state) => workspaceState.bar?.setStatus(state),
+    onReset: () => {
+      directory.load().catch(() => {});
+      workspaceState.board?.reload();
+      workspaceState.panel?.reload?.();
+    },
     onSignedOut: signInAgain,
   });
   current = workspaceState;

@@ -14,9 +14,10 @@ const eventTypes = [
 
 /**
  * Follows the workspace's events: onEvent(event) for each (in order, each once), onStatus(state)
- * with 'connecting' | 'live' | 'reconnecting'. Returns {close()}.
+ * with 'connecting' | 'live' | 'reconnecting', onReset() when what the page holds can't be
+ * brought up to date event by event and must be read again. Returns {close()}.
  */
-export function followWorkspace(workspaceID, { onEvent, onStatus, onSignedOut, after } = {}) {
+export function followWorkspace(workspaceID, { onEvent, onStatus, onSignedOut, onReset, after } = {}) {
   const name = `taskinfa-events-${workspaceID}`;
   const channel = 'BroadcastChannel' in window ? new BroadcastChannel(name) : null;
   let lastID = after ?? null;
@@ -41,6 +42,7 @@ export function followWorkspace(workspaceID, { onEvent, onStatus, onSignedOut, a
   if (channel) {
     channel.onmessage = ({ data }) => {
       if (data.kind === 'event') deliver(data.event, false);
+      else if (data.kind === 'reset') onReset?.();
       else if (data.kind === 'status' && !leadership) setStatus(data.status, false);
       else if (data.kind === 'hello' && leadership) channel.postMessage({ kind: 'status', status });
       else if (data.kind === 'seen' && leadership && data.lastID !== null && (lastID === null || data.lastID > lastID)) {
@@ -82,6 +84,16 @@ export function followWorkspace(workspaceID, { onEvent, onStatus, onSignedOut, a
           retryTimer = setTimeout(open, Math.min(30000, 1000 * 2 ** Math.min(failures, 5)));
         });
       };
+      // The server can't catch this tab up (its log no longer has what the tab saw): read again.
+      source.addEventListener('reset', (message) => {
+        try {
+          lastID = JSON.parse(message.data).last_id;
+        } catch {
+          lastID = null;
+        }
+        channel?.postMessage({ kind: 'reset' });
+        onReset?.();
+      });
       for (const type of eventTypes) {
         source.addEventListener(type, (message) => {
           try {
