@@ -95,8 +95,11 @@ def test_sign_up_onboard_create_and_drag(server, driver):
 
     api.sign_in("grace@example.com")
     project = api.call("GET", f"/workspaces/{workspace}/projects")["projects"][0]["id"]
-    for title in ("Pick the colours", "Set up analytics", "Fix the footer"):
-        api.task(workspace, project, title, status="todo")
+    for title, extra in (("Pick the colours", {"priority": "high", "labels": ["design"]}),
+                         ("Set up analytics", {"due_date": "2020-01-01", "labels": ["ops"]}),
+                         ("Fix the footer", {"priority": "urgent"})):
+        api.task(workspace, project, title, status="todo", **extra)
+    api.call("POST", "/tasks/WEB-2/comments", {"body": "Go with the blue one"}, expect=201)
     wait_column(driver, "todo", lambda keys: keys == ["WEB-1", "WEB-2", "WEB-3", "WEB-4"])
 
     # Across columns: WEB-1 to In Progress.
