@@ -7,11 +7,18 @@ export function currentTheme() {
   return choices.includes(stored) ? stored : 'system';
 }
 
+const systemDark = window.matchMedia('(prefers-color-scheme: dark)');
+
+/** The page's theme is always an attribute (the stylesheets hold the dark tokens once); with
+ *  'system' it follows the system's preference, also when that changes. */
 export function applyTheme(choice = currentTheme()) {
-  const root = document.documentElement;
-  if (choice === 'system') root.removeAttribute('data-theme');
-  else root.dataset.theme = choice;
+  const theme = choice === 'system' ? (systemDark.matches ? 'dark' : 'light') : choice;
+  document.documentElement.dataset.theme = theme;
 }
+
+systemDark.addEventListener('change', () => {
+  if (currentTheme() === 'system') applyTheme('system');
+});
 
 /** Next choice in the cycle system → light → dark; returns it. */
 export function cycleTheme() {
