@@ -29,6 +29,10 @@ public struct Store: Sendable {
     public var savedFilters: SavedFilterRepository { SavedFilterRepository(store: self) }
     public var workers: WorkerRepository { WorkerRepository(store: self) }
     public var executions: ExecutionRepository { ExecutionRepository(store: self) }
+    public var diffs: ExecutionDiffs { ExecutionDiffs(store: self) }
+    public var reviews: ReviewRepository { ReviewRepository(store: self) }
+    public var analytics: AnalyticsRepository { AnalyticsRepository(store: self) }
+    public var overview: OverviewRepository { OverviewRepository(store: self) }
     public var dependencies: DependencyRepository { DependencyRepository(store: self) }
     public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
 }

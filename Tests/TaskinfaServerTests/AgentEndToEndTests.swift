@@ -37,6 +37,11 @@ import Testing
         let text = logs["entries"]?.array?.compactMap { $0["text"]?.string }.joined(separator: "\n") ?? ""
         #expect(text.contains("test agent success, loop 1"))
         #expect(text.contains("report_progress"))
+        // The patch for review came with the report: the agent's file, against the default branch.
+        let diff = try await board.get("/tasks/WEB-1/executions/\(execution["id"]!.string!)/diff")
+        let added = try #require(diff["files"]?.array?.first { $0["path"]?.string == "WEB-1.txt" })
+        #expect(added["change"]?.string == "added")
+        #expect(added["hunks"]?[0]?["lines"]?[0]?["text"]?.string == "done by the test agent in loop 1")
     }
 
     @Test func completionCanComeThroughTheMCPTool() async throws {

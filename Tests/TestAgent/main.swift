@@ -12,6 +12,9 @@
 // fail         exits 1 every loop (trips the error breaker)
 // crash        kills itself with SIGABRT
 // slow         prints a line every 100 ms for two minutes (for cancellation and kill tests)
+// stream       prints ANSI-coloured lines, then a line every 100 ms for two minutes (the log viewer)
+// review       writes a file and completes; once a review asked for changes, prints what the prompt
+//              says of it and writes a second file
 // blocked      asks for a person
 // probe        tries to escape the sandbox and reports what it could reach
 // plant        plants every kind of git configuration, hook and driver it can, each of which would
@@ -129,6 +132,27 @@ case "slow":
     for index in 0..<1200 {
         say("working \(index)")
         try await Task.sleep(for: .milliseconds(100))
+    }
+case "stream":
+    // Coloured output, as agent CLIs print it, then a steady trickle until stopped.
+    let colours = [31, 32, 33, 34, 35, 36]
+    for index in 0..<30 {
+        say("\u{1B}[\(colours[index % colours.count])mcoloured line \(index)\u{1B}[0m plain tail")
+    }
+    for index in 0..<1200 {
+        say("streaming \(index)")
+        try await Task.sleep(for: .milliseconds(100))
+    }
+case "review":
+    // Work that a reviewer can comment on; a later run says what the review asked for.
+    write("\(taskKey)-notes.txt", "first line\nsecond line\nthird line\nwritten in run with loop \(loop)\n")
+    if let start = prompt.range(of: "**Changes requested.**") {
+        let review = prompt[start.lowerBound...].prefix(2000)
+        for line in review.split(separator: "\n").prefix(20) { say("review in prompt: \(line)") }
+        write("\(taskKey)-fix.txt", "addressed the review\n")
+        say("TASKINFA_STATUS: complete addressed the review")
+    } else {
+        say("TASKINFA_STATUS: complete wrote the notes")
     }
 case "blocked":
     say("TASKINFA_STATUS: blocked I need the production database password")

@@ -15,11 +15,15 @@ public struct AgentPrompt: Sendable {
         public var repositoryInstructions: String?
         public var branch: String
         public var loop: Int
+        /// A person reviewed earlier work on this branch and asked for changes (their comments are
+        /// the task's latest message).
+        public var changesRequested: Bool
 
         public init(
             task: TaskItem, project: Project, comments: [Comment], earlierAttempts: [String],
-            repositoryInstructions: String?, branch: String, loop: Int
+            repositoryInstructions: String?, branch: String, loop: Int, changesRequested: Bool = false
         ) {
+            self.changesRequested = changesRequested
             self.task = task
             self.project = project
             self.comments = comments
@@ -50,6 +54,14 @@ public struct AgentPrompt: Sendable {
             Print neither if you made progress and want another loop. With the taskinfa MCP tools you can also
             call complete_execution or report_progress instead.
             """)
+        if context.changesRequested {
+            parts.append(
+                """
+                This branch already holds earlier work on the task, and a reviewer asked for changes: their review is the
+                latest human_message in the task data below (each comment names a file and a line, with the lines quoted).
+                Address every comment.
+                """)
+        }
         if let instructions = context.repositoryInstructions, !instructions.isEmpty {
             parts.append("The repository's instructions for agents:\n\n\(instructions)")
         }

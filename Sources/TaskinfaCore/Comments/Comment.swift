@@ -29,10 +29,12 @@ public struct Comment: Codable, Equatable, Sendable {
     public var body: String
     public var loopNumber: Int?
     public var createdAt: Date
+    /// The person's message this answers (a bot's reply to "Send to AI").
+    public var replyTo: String?
 
     public init(
         id: String, workspaceID: String, taskID: String, author: Actor, kind: CommentKind, body: String,
-        loopNumber: Int?, createdAt: Date
+        loopNumber: Int?, createdAt: Date, replyTo: String? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -42,6 +44,7 @@ public struct Comment: Codable, Equatable, Sendable {
         self.body = body
         self.loopNumber = loopNumber
         self.createdAt = createdAt
+        self.replyTo = replyTo
     }
 
     enum CodingKeys: String, CodingKey {
@@ -51,6 +54,7 @@ public struct Comment: Codable, Equatable, Sendable {
         case taskID = "task_id"
         case loopNumber = "loop_number"
         case createdAt = "created_at"
+        case replyTo = "reply_to"
     }
 
     public static let maxBodyLength = 20_000

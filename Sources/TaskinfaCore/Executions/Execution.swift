@@ -28,13 +28,17 @@ public struct Execution: Codable, Equatable, Sendable {
     /// The agent said it is done (MCP `complete_execution`); the worker wraps up after the loop.
     public var completionRequestedAt: Date?
     public var completionSummary: String?
+    /// The agent CLI and model the worker was configured with when it claimed the work.
+    public var executor: String?
+    public var model: String?
 
     public init(
         id: String, workspaceID: String, taskID: String, workerID: String, kind: ExecutionKind, status: ExecutionStatus,
         attempt: Int, leaseExpiresAt: Date, startedAt: Date, finishedAt: Date? = nil, loops: Int = 0, errors: Int = 0,
         filesChanged: [String] = [], inputTokens: Int? = nil, outputTokens: Int? = nil, costUSD: Double? = nil,
         branch: String? = nil, commit: String? = nil, summary: String? = nil, reason: String? = nil,
-        cancelRequestedAt: Date? = nil, completionRequestedAt: Date? = nil, completionSummary: String? = nil
+        cancelRequestedAt: Date? = nil, completionRequestedAt: Date? = nil, completionSummary: String? = nil,
+        executor: String? = nil, model: String? = nil
     ) {
         self.id = id
         self.workspaceID = workspaceID
@@ -59,6 +63,8 @@ public struct Execution: Codable, Equatable, Sendable {
         self.cancelRequestedAt = cancelRequestedAt
         self.completionRequestedAt = completionRequestedAt
         self.completionSummary = completionSummary
+        self.executor = executor
+        self.model = model
     }
 
     enum CodingKeys: String, CodingKey {
@@ -76,6 +82,7 @@ public struct Execution: Codable, Equatable, Sendable {
         case cancelRequestedAt = "cancel_requested_at"
         case completionRequestedAt = "completion_requested_at"
         case completionSummary = "completion_summary"
+        case executor, model
     }
 }
 
@@ -92,12 +99,15 @@ public struct ExecutionReport: Equatable, Sendable {
     public var costUSD: Double?
     public var branch: String?
     public var commit: String?
+    /// The work's patch for review (successful task executions).
+    public var diff: ExecutionDiff?
 
     public init(
         outcome: ExecutionStatus, reason: String? = nil, summary: String? = nil, loops: Int = 0, errors: Int = 0,
         filesChanged: [String] = [], inputTokens: Int? = nil, outputTokens: Int? = nil, costUSD: Double? = nil,
-        branch: String? = nil, commit: String? = nil
+        branch: String? = nil, commit: String? = nil, diff: ExecutionDiff? = nil
     ) {
+        self.diff = diff
         self.outcome = outcome
         self.reason = reason
         self.summary = summary
@@ -128,6 +138,7 @@ public struct ExecutionReport: Equatable, Sendable {
         if let commit, commit.count > 64 || !commit.allSatisfy(\.isHexDigit) {
             validator.fail("commit", "must be a commit hash")
         }
+        if let diff { clean.diff = validator.check { try diff.validated() } }
         try validator.throwIfInvalid()
         return clean
     }

@@ -27,6 +27,8 @@ public enum Action: String, Sendable, CaseIterable {
     case runExecutions
     /// Say the agent is done with its task (MCP `complete_execution`).
     case completeExecution
+    /// Approve an agent's work in review or send it back with comments: a person's call, never a bot's.
+    case reviewWork
 }
 
 /// Who holds the credential a request came with. The role says how much a member may do; the
@@ -59,7 +61,8 @@ public enum Permission {
     public static func minimumRole(for action: Action) -> Role {
         switch action {
         case .readWorkspace, .comment, .manageOwnAPIKeys, .manageOwnSavedFilters, .leaveWorkspace: .viewer
-        case .createTask, .updateTask, .deleteOwnTask, .cancelExecution, .runExecutions, .completeExecution: .member
+        case .createTask, .updateTask, .deleteOwnTask, .cancelExecution, .runExecutions, .completeExecution, .reviewWork:
+            .member
         case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .registerWorkers,
             .configureWorkers:
             .admin

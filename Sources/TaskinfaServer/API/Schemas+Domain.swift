@@ -126,7 +126,7 @@ extension Components.Schemas.Execution {
             inputTokens: execution.inputTokens, outputTokens: execution.outputTokens, costUsd: execution.costUSD,
             branch: execution.branch, commit: execution.commit, summary: execution.summary, reason: execution.reason,
             cancelRequestedAt: execution.cancelRequestedAt, completionRequestedAt: execution.completionRequestedAt,
-            completionSummary: execution.completionSummary)
+            completionSummary: execution.completionSummary, executor: execution.executor, model: execution.model)
     }
 }
 
@@ -141,7 +141,7 @@ extension Components.Schemas.Comment {
         self.init(
             id: comment.id, taskId: comment.taskID, author: .init(comment.author),
             _type: .init(comment.kind), body: comment.body, loopNumber: comment.loopNumber,
-            createdAt: comment.createdAt)
+            createdAt: comment.createdAt, replyTo: comment.replyTo)
     }
 }
 
@@ -180,5 +180,13 @@ extension Components.Schemas.SavedFilter {
         self.init(
             id: filter.id, workspaceId: filter.workspaceID, name: filter.name, filters: .init(filter.filter),
             createdAt: filter.createdAt, updatedAt: filter.updatedAt)
+    }
+}
+
+extension Components.Schemas.ColumnCounts {
+    init(_ counts: [TaskStatus: Int]) {
+        self.init(
+            backlog: counts[.backlog, default: 0], todo: counts[.todo, default: 0],
+            inProgress: counts[.inProgress, default: 0], review: counts[.review, default: 0], done: counts[.done, default: 0])
     }
 }

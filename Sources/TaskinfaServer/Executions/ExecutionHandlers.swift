@@ -63,7 +63,14 @@ extension APIImplementation {
             outcome: body.outcome.domain, reason: body.reason ?? nil, summary: body.summary ?? nil,
             loops: body.loops ?? 0, errors: body.errors ?? 0, filesChanged: body.filesChanged ?? [],
             inputTokens: body.inputTokens ?? nil, outputTokens: body.outputTokens ?? nil, costUSD: body.costUsd ?? nil,
-            branch: body.branch ?? nil, commit: body.commit ?? nil
+            branch: body.branch ?? nil, commit: body.commit ?? nil,
+            diff: body.diff.map { upload in
+                ExecutionDiff(
+                    patch: upload.patch,
+                    omitted: (upload.omitted ?? []).map {
+                        .init(path: $0.path, size: $0.size ?? nil, reason: .init(rawValue: $0.reason.rawValue) ?? .binary)
+                    })
+            }
         ).validated()
         let (execution, task) = try await store.executions.finish(
             scope, taskRef: input.path.taskId, id: input.path.executionId, report: report)
@@ -85,6 +92,40 @@ extension APIImplementation {
         let scope = try await access.task(input.path.taskId)
         let execution = try await store.executions.requestCancel(scope, taskRef: input.path.taskId, id: input.path.executionId)
         return .ok(.init(body: .json(.init(execution))))
+    }
+
+    func getExecutionDiff(_ input: Operations.GetExecutionDiff.Input) async throws -> Operations.GetExecutionDiff.Output {
+        let scope = try await access.task(input.path.taskId)
+        let diff = try await store.diffs.get(scope, taskRef: input.path.taskId, executionID: input.path.executionId)
+        let files = UnifiedDiff.parse(diff.patch)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        executionId: input.path.executionId, additions: files.reduce(0) { $0 + $1.additions },
+                        deletions: files.reduce(0) { $0 + $1.deletions }, files: files.map(Components.Schemas.DiffFile.init),
+                        omitted: diff.omitted.map(Components.Schemas.DiffOmittedFile.init)))))
+    }
+}
+
+extension Components.Schemas.DiffFile {
+    init(_ file: UnifiedDiff.File) {
+        self.init(
+            path: file.path, oldPath: file.oldPath, change: .init(rawValue: file.change.rawValue) ?? .modified,
+            additions: file.additions, deletions: file.deletions, binary: file.binary,
+            hunks: file.hunks.map { hunk in
+                .init(
+                    header: hunk.header,
+                    lines: hunk.lines.map {
+                        .init(kind: .init(rawValue: $0.kind.rawValue) ?? .note, text: $0.text, oldLine: $0.oldLine, newLine: $0.newLine)
+                    })
+            })
+    }
+}
+
+extension Components.Schemas.DiffOmittedFile {
+    init(_ file: ExecutionDiff.OmittedFile) {
+        self.init(path: file.path, size: file.size, reason: .init(rawValue: file.reason.rawValue) ?? .binary)
     }
 }
 

@@ -163,6 +163,7 @@ extension Action {
         case .manageProjects: "create, change or delete projects"
         case .createTask: "create tasks"
         case .updateTask: "change tasks"
+        case .reviewWork: "review the agents' work"
         case .deleteAnyTask: "delete other people's tasks"
         case .deleteOwnTask: "delete tasks"
         case .comment: "comment"

@@ -9,11 +9,16 @@ import NIOFoundationCompat
 struct RequestBodyMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let maxBodySize: Int
+    /// A worker's finish report carries the execution's patch (up to 5 MB of text, more once
+    /// escaped as JSON): that one route takes more.
+    static let finishReportLimit = 16 << 20
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
         guard [.post, .patch, .put].contains(request.method) else { return try await next(request, context) }
+        let maxBodySize =
+            request.method == .post && request.uri.path.hasSuffix("/finish") ? max(self.maxBodySize, Self.finishReportLimit) : self.maxBodySize
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
             throw HTTPError(.contentTooLarge, message: "the request body is larger than \(maxBodySize) bytes")
         }

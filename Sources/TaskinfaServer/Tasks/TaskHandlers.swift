@@ -25,14 +25,7 @@ extension APIImplementation {
             parentId: query.parentId, q: query.q, dueFrom: query.dueFrom, dueTo: query.dueTo
         ).domain().validated().resolvingMe(as: scope.workerID ?? scope.userID)
         let counts = try await store.tasks.counts(scope, filter)
-        return .ok(
-            .init(
-                body: .json(
-                    .init(
-                        counts: .init(
-                            backlog: counts[.backlog, default: 0], todo: counts[.todo, default: 0],
-                            inProgress: counts[.inProgress, default: 0], review: counts[.review, default: 0],
-                            done: counts[.done, default: 0])))))
+        return .ok(.init(body: .json(.init(counts: .init(counts)))))
     }
 
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {

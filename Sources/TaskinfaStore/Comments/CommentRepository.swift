@@ -41,11 +41,11 @@ public struct CommentRepository: Sendable {
         try await sql.raw(
             """
             INSERT INTO comments (id, workspace_id, task_id, author_type, author_id, author_name, type, body,
-                                  loop_number, created_at)
+                                  loop_number, created_at, reply_to)
             VALUES (\(bind: comment.id), \(bind: comment.workspaceID), \(bind: comment.taskID),
                     \(bind: comment.author.type.rawValue), \(bind: comment.author.id), \(bind: comment.author.name),
                     \(bind: comment.kind.rawValue), \(bind: comment.body), \(bind: comment.loopNumber),
-                    \(bind: comment.createdAt.milliseconds))
+                    \(bind: comment.createdAt.milliseconds), \(bind: comment.replyTo))
             """
         ).run()
         try await EventLog.append(
@@ -81,6 +81,7 @@ public struct CommentRepository: Sendable {
                 type: Actor.Kind(rawValue: try row.string("author_type")) ?? .user, id: try row.string("author_id"),
                 name: try row.string("author_name")),
             kind: try CommentKind.parse(row.string("type")), body: try row.string("body"),
-            loopNumber: try row.optionalInt("loop_number"), createdAt: try row.date("created_at"))
+            loopNumber: try row.optionalInt("loop_number"), createdAt: try row.date("created_at"),
+            replyTo: try row.optionalString("reply_to"))
     }
 }

@@ -102,14 +102,15 @@ public struct ExecutionRepository: Sendable {
             let execution = Execution(
                 id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
                 status: .running, attempt: kind == .task ? attempt + 1 : attempt, leaseExpiresAt: lease.expiry(from: now),
-                startedAt: now)
+                startedAt: now, executor: worker.configuration.executor.rawValue, model: worker.configuration.model)
             try await sql.raw(
                 """
                 INSERT INTO executions (id, workspace_id, task_id, worker_id, kind, status, attempt, claim_token,
-                                        lease_expires_at, started_at)
+                                        lease_expires_at, started_at, executor, model)
                 VALUES (\(bind: executionID), \(bind: scope.workspaceID), \(bind: taskID), \(bind: workerID),
                         \(bind: kind.rawValue), 'running', \(bind: execution.attempt), \(bind: token),
-                        \(bind: execution.leaseExpiresAt.milliseconds), \(bind: now.milliseconds))
+                        \(bind: execution.leaseExpiresAt.milliseconds), \(bind: now.milliseconds),
+                        \(bind: execution.executor), \(bind: execution.model))
                 """
             ).run()
             try await APIKeyRepository.insertExecutionKey(
@@ -391,6 +392,9 @@ public struct ExecutionRepository: Sendable {
             """
         ).run()
         try await APIKeyRepository.revokeExecutionKey(id, at: now, on: sql)
+        if let diff = report.diff {
+            try await ExecutionDiffs.insert(diff, of: execution, at: now, on: sql)
+        }
 
         let retryLimit =
             try await sql.raw("SELECT configuration FROM workers WHERE id = \(bind: execution.workerID)").first()
@@ -449,10 +453,22 @@ public struct ExecutionRepository: Sendable {
                     payload: EventPayload.TaskSnapshot(task: saved, changes: saved.changes(since: old))),
                 workspace: saved.workspaceID, on: sql, at: now)
         }
+        // A bot's answer is shown as the reply to the message it answers.
+        var replyTo: String?
+        if execution.kind == .reply {
+            replyTo = try await sql.raw(
+                """
+                SELECT id FROM comments
+                WHERE task_id = \(bind: saved.id) AND type = 'human_message' AND author_type = 'user'
+                  AND created_at <= \(bind: now.milliseconds)
+                ORDER BY created_at DESC, id DESC LIMIT 1
+                """
+            ).first()?.string("id")
+        }
         let comment = Comment(
             id: commentID, workspaceID: saved.workspaceID, taskID: saved.id, author: actor,
             kind: disposition.commentKind, body: disposition.comment, loopNumber: report.loops > 0 ? report.loops : nil,
-            createdAt: now)
+            createdAt: now, replyTo: replyTo)
         try await CommentRepository.insert(comment, taskKey: saved.key, on: sql)
         if execution.kind == .task {
             let column = report.outcome == .succeeded ? "tasks_succeeded" : "tasks_failed"
@@ -497,6 +513,7 @@ public struct ExecutionRepository: Sendable {
             summary: try row.optionalString("summary"), reason: try row.optionalString("reason"),
             cancelRequestedAt: try row.optionalDate("cancel_requested_at"),
             completionRequestedAt: try row.optionalDate("completion_requested_at"),
-            completionSummary: try row.optionalString("completion_summary"))
+            completionSummary: try row.optionalString("completion_summary"),
+            executor: try row.optionalString("executor"), model: try row.optionalString("model"))
     }
 }

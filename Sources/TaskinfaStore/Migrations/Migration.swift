@@ -24,5 +24,6 @@ extension Migration {
         .m002Workers,
         .m003EventSequenceTrigger,
         .m004Hardening,
+        .m005ReviewAndAnalytics,
     ]
 }

@@ -133,7 +133,14 @@ struct WorkerAPI: Sendable {
                     outcome: outcome, reason: report.reason, summary: report.summary,
                     loops: report.loops, errors: report.errors, filesChanged: report.filesChanged,
                     inputTokens: report.inputTokens, outputTokens: report.outputTokens, costUsd: report.costUSD,
-                    branch: report.branch, commit: report.commit)))
+                    branch: report.branch, commit: report.commit,
+                    diff: report.diff.map { diff in
+                        .init(
+                            patch: diff.patch,
+                            omitted: diff.omitted.map {
+                                .init(path: $0.path, size: $0.size, reason: .init(rawValue: $0.reason.rawValue) ?? .binary)
+                            })
+                    })))
         switch output {
         case .ok(let ok): return try ok.body.json
         case .default(let status, let problem): throw APIProblem(status, problem)

@@ -103,12 +103,17 @@ struct ExecutionRunner: Sendable {
         let question: Comment?
         do {
             let comments = try await api.comments(task: task.id).map(Comment.init)
-            let earlier = try await api.executions(task: task.id)
-                .filter { $0.id != executionID && $0.kind == .task && $0.status != .running && $0.status != .succeeded }
+            let executions = try await api.executions(task: task.id).filter { $0.id != executionID && $0.kind == .task }
+            let earlier = executions.filter { $0.status != .running && $0.status != .succeeded }
                 .map { "\($0.status.rawValue): \(($0.reason ?? nil) ?? "no reason recorded")" }
+            let lastSuccess = executions.last { $0.status == .succeeded }?.finishedAt ?? nil
+            let reviewed = comments.last { $0.kind == .humanMessage && $0.author.type == .user }.map { message in
+                lastSuccess.map { message.createdAt >= $0 } ?? false
+            } ?? false
             context = AgentPrompt.Context(
                 task: TaskItem(task), project: Project(claim.project), comments: comments, earlierAttempts: earlier,
-                repositoryInstructions: workspace.agentInstructions(), branch: branch, loop: 1)
+                repositoryInstructions: workspace.agentInstructions(), branch: branch, loop: 1,
+                changesRequested: kind == .task && reviewed)
             question = comments.last { $0.kind == .humanMessage && $0.author.type == .user }
         } catch {
             return await fail("could not read the task's context: \(error)", claim: claim, shipper: shipper)
@@ -285,12 +290,14 @@ struct ExecutionRunner: Sendable {
     ) async -> Ending {
         var commit: String?
         var files: [String] = []
+        var diff: ExecutionDiff?
         var notes: [String] = []
         if kind == .task || changed {
             let message = "\(claim.task.key): \(claim.task.title)\n\n\(summary ?? "Work by \(workerName).")\n\nTaskinfa-Execution: \(claim.execution.id)"
             do {
                 commit = try await workspace.commitAll(message: message, author: "Taskinfa worker \(workerName)")
                 files = await workspace.changedFiles(since: project.defaultBranch)
+                if kind == .task { diff = await workspace.reviewDiff(since: project.defaultBranch) }
             } catch {
                 return await fail(
                     "could not commit the work: \(error)", claim: claim, shipper: shipper, breaker: breaker, output: output)
@@ -309,7 +316,7 @@ struct ExecutionRunner: Sendable {
         let text = ([summary ?? "Done."] + notes).joined(separator: "\n\n")
         let taken = await report(
             .succeeded, reason: nil, summary: text, claim: claim, shipper: shipper, breaker: breaker, output: output,
-            branch: kind == .task ? branch : nil, commit: commit, files: files)
+            branch: kind == .task ? branch : nil, commit: commit, files: files, diff: diff)
         return Ending(outcome: taken ? .succeeded : nil, reason: taken ? nil : "the server did not take the report", cause: .work)
     }
 
@@ -318,14 +325,14 @@ struct ExecutionRunner: Sendable {
     private func report(
         _ outcome: ExecutionStatus, reason: String?, summary: String? = nil, claim: Components.Schemas.ClaimResult,
         shipper: LogShipper, breaker: LoopBreaker? = nil, output: AgentOutput = AgentOutput(), branch: String? = nil,
-        commit: String? = nil, files: [String] = []
+        commit: String? = nil, files: [String] = [], diff: ExecutionDiff? = nil
     ) async -> Bool {
         if let reason { await shipper.system("stopping: \(reason)") }
         await shipper.flush()
         let report = ExecutionReport(
             outcome: outcome, reason: reason, summary: summary, loops: breaker?.loops ?? 0, errors: breaker?.errors ?? 0,
             filesChanged: files, inputTokens: output.inputTokens, outputTokens: output.outputTokens,
-            costUSD: output.costUSD, branch: branch, commit: commit)
+            costUSD: output.costUSD, branch: branch, commit: commit, diff: diff)
         do {
             _ = try await api.finish(task: claim.task.id, execution: claim.execution.id, token: claim.claimToken, report: report)
             logger.info("finished \(claim.task.key): \(outcome.rawValue)\(reason.map { " (\($0))" } ?? "")")

@@ -121,6 +121,59 @@ struct GitWorkspace: Sendable {
         return (text ?? "").split(separator: "\n").map(String.init)
     }
 
+    /// The patch of the work for review: the task branch against the default branch (against the
+    /// empty tree in a repository that had none), text files only, within `ExecutionDiff`'s budget.
+    /// Binaries and files too large to review are listed by name and size instead. Sizes come from
+    /// `--numstat` first, so a huge generated file is never read into memory as a patch.
+    func reviewDiff(since base: String) async -> ExecutionDiff? {
+        let emptyTree = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+        let baseRef = "refs/remotes/origin/\(base)"
+        let range = (try? await succeeds(["rev-parse", "--verify", "--quiet", baseRef])) == true ? "\(baseRef)...HEAD" : emptyTree
+        let flags = ["--no-ext-diff", "--no-textconv", "--no-color", "--find-renames", "--ignore-submodules=all"]
+        let rangeArguments = range == emptyTree ? [emptyTree, "HEAD"] : [range]
+        guard let numstat = try? await output(["diff", "--numstat", "-z"] + flags + rangeArguments) else { return nil }
+        let sizes = await blobSizes()
+        var omitted: [ExecutionDiff.OmittedFile] = []
+        var reviewable: [String] = []
+        var lines = 0
+        for entry in DiffStat.parse(numstat) {
+            if entry.binary {
+                omitted.append(.init(path: entry.path, size: sizes[entry.path], reason: .binary))
+            } else if entry.changedLines > 20_000 || lines + entry.changedLines > 150_000
+                || (sizes[entry.path] ?? 0) > ExecutionDiff.maxFilePatchBytes * 4
+            {
+                omitted.append(.init(path: entry.path, size: sizes[entry.path], reason: .tooLarge))
+            } else if reviewable.count >= 2000 {
+                omitted.append(.init(path: entry.path, size: sizes[entry.path], reason: .tooManyFiles))
+            } else {
+                reviewable.append(entry.path)
+                lines += entry.changedLines
+            }
+        }
+        var patch = ""
+        if !reviewable.isEmpty {
+            let paths = reviewable.map { ":(literal)\($0)" }
+            let text = (try? await output(["diff"] + flags + rangeArguments + ["--"] + paths)) ?? ""
+            let (kept, dropped) = DiffStat.bound(text, fileLimit: ExecutionDiff.maxFilePatchBytes, totalLimit: ExecutionDiff.maxPatchBytes)
+            patch = kept
+            omitted += dropped.map { .init(path: $0, size: sizes[$0], reason: .tooLarge) }
+        }
+        return ExecutionDiff(patch: patch, omitted: Array(omitted.prefix(ExecutionDiff.maxOmittedFiles)))
+    }
+
+    /// The size of every file at HEAD, by path.
+    private func blobSizes() async -> [String: Int] {
+        guard let listing = try? await output(["ls-tree", "-r", "-l", "-z", "HEAD"]) else { return [:] }
+        var sizes: [String: Int] = [:]
+        for record in listing.split(separator: "\0") {
+            // <mode> SP <type> SP <object> SP+ <size> TAB <path>
+            guard let tab = record.firstIndex(of: "\t") else { continue }
+            let fields = record[..<tab].split(separator: " ")
+            if let size = fields.last.flatMap({ Int($0) }) { sizes[String(record[record.index(after: tab)...])] = size }
+        }
+        return sizes
+    }
+
     /// Pushes the branch; the remote may refuse (no rights, protected branch): that is reported, not fatal.
     func push(branch: String) async -> Result<Void, GitError> {
         do {

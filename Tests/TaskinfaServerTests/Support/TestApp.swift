@@ -153,6 +153,8 @@ extension JSONValue {
     var string: String? { if case .string(let value) = self { return value } else { return nil } }
     var int: Int? { if case .number(let value) = self { return Int(value) } else { return nil } }
     var array: [JSONValue]? { if case .array(let value) = self { return value } else { return nil } }
+    var double: Double? { if case .number(let value) = self { return value } else { return nil } }
+    var bool: Bool? { if case .bool(let value) = self { return value } else { return nil } }
     var isNull: Bool { self == .null }
 }
 

@@ -1,0 +1,217 @@
+import Foundation
+import SQLKit
+import TaskinfaCore
+
+/// The analytics and the overview, each figure one aggregate query: rows are counted, ranked and
+/// averaged by the database, never loaded into memory (a workspace may hold a million tasks).
+///
+/// Percentiles are nearest-rank (`AnalyticsRules.percentileIndex`): a window function numbers the
+/// rows of each group and the query keeps the row at ⌈p·n⌉, written in integers so that SQLite and
+/// PostgreSQL agree — the median at (n + 1) / 2, the 90th percentile at (9n + 9) / 10.
+public struct AnalyticsRepository: Sendable {
+    let store: Store
+
+    public func report(_ scope: WorkspaceScope, period: AnalyticsPeriod, projectID: String?) async throws -> AnalyticsReport {
+        try scope.require(.readWorkspace)
+        let now = store.now()
+        let buckets = period.buckets(endingAt: now)
+        let from = buckets.first!.start.milliseconds
+        let to = buckets.last!.end.milliseconds
+        return try await store.database.read { sql in
+            if let projectID { _ = try await ProjectRepository.load(projectID, scope: scope, on: sql) }
+            let project: SQLQueryString = projectID.map { " AND t.project_id = \(bind: $0)" } ?? ""
+            let statusCounts = try await Self.statusCounts(scope, project: project, on: sql)
+            let bucketOf = Self.bucketExpression(buckets, column: "t.created_at")
+            let created = try await Self.perBucket(
+                """
+                SELECT \(bucketOf) AS bucket, COUNT(*) AS n FROM tasks t
+                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project)
+                  AND t.created_at >= \(bind: from) AND t.created_at < \(bind: to)
+                GROUP BY bucket
+                """, count: buckets.count, on: sql)
+            let doneOf = Self.bucketExpression(buckets, column: "t.completed_at")
+            let done = try await Self.perBucket(
+                """
+                SELECT \(doneOf) AS bucket, COUNT(*) AS n FROM tasks t
+                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status = 'done'
+                  AND t.completed_at >= \(bind: from) AND t.completed_at < \(bind: to)
+                GROUP BY bucket
+                """, count: buckets.count, on: sql)
+            // Open at a bucket's end: every task minus those created later, minus the done ones
+            // finished by then (a reopened task counts as open from its creation: its finish is gone).
+            let total = statusCounts.values.reduce(0, +)
+            let doneTotal = statusCounts[.done] ?? 0
+            var createdLater = created.reduce(0, +)
+            var doneLater = done.reduce(0, +)
+            var rows: [AnalyticsReport.Bucket] = []
+            for (index, interval) in buckets.enumerated() {
+                createdLater -= created[index]
+                doneLater -= done[index]
+                let remaining = (total - createdLater) - (doneTotal - doneLater)
+                rows.append(.init(interval: interval, done: done[index], created: created[index], remaining: max(0, remaining)))
+            }
+            // The finished task executions of the period (released ones were never attempts).
+            func executions(joining join: String) -> SQLQueryString {
+                // `join` is one of the fixed clauses below, never input.
+                "FROM executions e\(unsafeRaw: join)\(unsafeRaw: projectID == nil ? "" : " JOIN tasks t ON t.id = e.task_id")"
+                    + " WHERE e.workspace_id = \(bind: scope.workspaceID)\(project) AND e.kind = 'task'"
+                    + " AND e.status NOT IN ('running', 'released')"
+                    + " AND e.started_at >= \(bind: from) AND e.started_at < \(bind: to)"
+            }
+            return AnalyticsReport(
+                period: period, projectID: projectID, buckets: rows, statusCounts: statusCounts,
+                cycleTimes: try await Self.cycleTimes(scope, project: project, from: from, to: to, on: sql),
+                workers: try await Self.agentFigures(
+                    by: "e.worker_id", named: "COALESCE(w.name, e.worker_id)",
+                    executions(joining: " LEFT JOIN workers w ON w.id = e.worker_id"), on: sql),
+                executors: try await Self.agentFigures(
+                    by: "COALESCE(e.executor, 'unknown')", named: "COALESCE(e.executor, 'unknown')", executions(joining: ""),
+                    on: sql),
+                stopReasons: try await Self.stopReasons(executions(joining: ""), on: sql),
+                bottlenecks: try await Self.bottlenecks(scope, project: project, now: now.milliseconds, on: sql))
+        }
+    }
+
+    // MARK: - Figures
+
+    static func statusCounts(_ scope: WorkspaceScope, project: SQLQueryString, on sql: any SQLDatabase) async throws
+        -> [TaskStatus: Int]
+    {
+        let rows = try await sql.raw(
+            """
+            SELECT t.status_order AS column_order, COUNT(*) AS n FROM tasks t
+            WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) GROUP BY t.status_order
+            """
+        ).all()
+        var counts = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.map { ($0, 0) })
+        for row in rows {
+            let order = try row.int("column_order")
+            if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
+        }
+        return counts
+    }
+
+    /// `CASE WHEN column < end₀ THEN 0 WHEN column < end₁ THEN 1 … END`: the bucket of a time,
+    /// for buckets of any length (months differ).
+    static func bucketExpression(_ buckets: [DateInterval], column: String) -> SQLQueryString {
+        var expression: SQLQueryString = "CASE"
+        for (index, bucket) in buckets.enumerated() {
+            expression = expression + " WHEN \(unsafeRaw: column) < \(literal: Int(bucket.end.milliseconds)) THEN \(literal: index)"
+        }
+        return expression + " END"
+    }
+
+    static func perBucket(_ query: SQLQueryString, count: Int, on sql: any SQLDatabase) async throws -> [Int] {
+        var values = Array(repeating: 0, count: count)
+        for row in try await sql.raw(query).all() {
+            guard let bucket = try row.optionalInt("bucket"), values.indices.contains(bucket) else { continue }
+            values[bucket] = try row.int("n")
+        }
+        return values
+    }
+
+    /// From start (or creation, for a task never started) to finish, of the tasks done in the period.
+    static func cycleTimes(_ scope: WorkspaceScope, project: SQLQueryString, from: Int64, to: Int64, on sql: any SQLDatabase)
+        async throws -> [AnalyticsReport.CycleTime]
+    {
+        let rows = try await sql.raw(
+            """
+            SELECT priority, n, rn, duration FROM (
+                SELECT t.priority AS priority, t.completed_at - COALESCE(t.started_at, t.created_at) AS duration,
+                       ROW_NUMBER() OVER (PARTITION BY t.priority
+                                          ORDER BY t.completed_at - COALESCE(t.started_at, t.created_at)) AS rn,
+                       COUNT(*) OVER (PARTITION BY t.priority) AS n
+                FROM tasks t
+                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status = 'done'
+                  AND t.completed_at >= \(bind: from) AND t.completed_at < \(bind: to)
+            ) ranked
+            WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10
+            """
+        ).all()
+        var figures: [TaskPriority: AnalyticsReport.CycleTime] = [:]
+        for row in rows {
+            guard let priority = TaskPriority(rawValue: try row.string("priority")) else { continue }
+            let n = try row.int("n")
+            let rank = try row.int("rn")
+            let seconds = Double(try row.int64("duration")) / 1000
+            var figure = figures[priority] ?? .init(priority: priority, count: n, p50: 0, p90: 0)
+            if rank == (n + 1) / 2 { figure.p50 = seconds }
+            if rank == (9 * n + 9) / 10 { figure.p90 = seconds }
+            figures[priority] = figure
+        }
+        return TaskPriority.allCases.reversed().compactMap { figures[$0] }
+    }
+
+    static func agentFigures(
+        by key: String, named name: String, _ executions: SQLQueryString, on sql: any SQLDatabase
+    ) async throws -> [AnalyticsReport.AgentFigures] {
+        // `key` and `name` are the fixed expressions of the two callers above, never input.
+        let query: SQLQueryString =
+            """
+            SELECT \(unsafeRaw: key) AS id, \(unsafeRaw: name) AS name, COUNT(*) AS runs,
+                   SUM(CASE WHEN e.status = 'succeeded' THEN 1 ELSE 0 END) AS succeeded,
+                   CAST(AVG(e.loops) AS DOUBLE PRECISION) AS mean_loops,
+                   CAST(AVG(COALESCE(e.finished_at, e.started_at) - e.started_at) AS DOUBLE PRECISION) AS mean_ms,
+                   SUM(CASE WHEN e.attempt > 1 THEN 1 ELSE 0 END) AS retries,
+                   CAST(COALESCE(SUM(e.input_tokens), 0) AS BIGINT) AS input_tokens,
+                   CAST(COALESCE(SUM(e.output_tokens), 0) AS BIGINT) AS output_tokens,
+                   CAST(COALESCE(SUM(e.cost_usd), 0) AS DOUBLE PRECISION) AS cost
+
+            """ + executions + " GROUP BY \(unsafeRaw: key), \(unsafeRaw: name) ORDER BY runs DESC, name"
+        return try await sql.raw(query).all().map { row in
+            .init(
+                id: try row.string("id"), name: try row.string("name"), runs: try row.int("runs"),
+                succeeded: try row.int("succeeded"), meanLoops: try row.decode(column: "mean_loops", as: Double.self),
+                meanDuration: try row.decode(column: "mean_ms", as: Double.self) / 1000, retries: try row.int("retries"),
+                inputTokens: try row.int("input_tokens"), outputTokens: try row.int("output_tokens"),
+                costUSD: try row.decode(column: "cost", as: Double.self))
+        }
+    }
+
+    static func stopReasons(_ executions: SQLQueryString, on sql: any SQLDatabase) async throws -> [AnalyticsReport.StopReason] {
+        let query: SQLQueryString =
+            "SELECT e.status AS status, SUBSTR(COALESCE(e.reason, ''), 1, 200) AS reason, COUNT(*) AS n "
+            + executions + " AND e.status <> 'succeeded'"
+            + " GROUP BY e.status, SUBSTR(COALESCE(e.reason, ''), 1, 200) ORDER BY n DESC, status LIMIT 10"
+        return try await sql.raw(query).all().compactMap { row in
+            guard let outcome = ExecutionStatus(rawValue: try row.string("status")) else { return nil }
+            return .init(outcome: outcome, reason: try row.string("reason"), count: try row.int("n"))
+        }
+    }
+
+    /// Tasks in a flow column for far longer than that column's median (`AnalyticsRules`).
+    static func bottlenecks(_ scope: WorkspaceScope, project: SQLQueryString, now: Int64, on sql: any SQLDatabase) async throws
+        -> [AnalyticsReport.Bottleneck]
+    {
+        let columns = AnalyticsRules.flowColumns.map(\.boardOrder)
+        let rows = try await sql.raw(
+            """
+            WITH aged AS (
+                SELECT t.id, t.project_id, t.number, t.title, t.status,
+                       \(bind: now) - COALESCE(t.entered_status_at, t.created_at) AS age
+                FROM tasks t
+                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status_order IN (\(binds: columns))
+            ), ranked AS (
+                SELECT status, age, ROW_NUMBER() OVER (PARTITION BY status ORDER BY age) AS rn,
+                       COUNT(*) OVER (PARTITION BY status) AS n
+                FROM aged
+            ), medians AS (
+                SELECT status, age AS median FROM ranked WHERE rn = (n + 1) / 2
+            )
+            SELECT a.id, p.key AS project_key, a.number, a.title, a.status, a.age, m.median
+            FROM aged a JOIN medians m ON m.status = a.status JOIN projects p ON p.id = a.project_id
+            WHERE a.age > \(literal: AnalyticsRules.bottleneckFactor) * m.median
+              AND a.age > \(literal: Int(AnalyticsRules.bottleneckMinimum * 1000))
+            ORDER BY a.age DESC, a.id LIMIT 10
+            """
+        ).all()
+        return try rows.compactMap { row in
+            guard let status = TaskStatus(rawValue: try row.string("status")) else { return nil }
+            return .init(
+                taskID: try row.string("id"),
+                key: TaskKey(projectKey: try row.string("project_key"), number: try row.int("number")).description,
+                title: try row.string("title"), status: status, age: Double(try row.int64("age")) / 1000,
+                columnMedian: Double(try row.int64("median")) / 1000)
+        }
+    }
+}
