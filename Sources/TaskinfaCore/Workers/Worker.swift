@@ -20,12 +20,16 @@ public struct Worker: Codable, Equatable, Sendable {
     public var createdBy: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// A disabled worker keeps its key and heartbeat but is given no work.
+    public var disabledAt: Date?
 
     public init(
         id: String, workspaceID: String, name: String, specializations: [String], configuration: WorkerConfiguration,
         reportedStatus: WorkerStatus, statusMessage: String? = nil, currentTaskID: String?, currentLoop: Int?,
-        lastHeartbeatAt: Date?, tasksSucceeded: Int, tasksFailed: Int, createdBy: String, createdAt: Date, updatedAt: Date
+        lastHeartbeatAt: Date?, tasksSucceeded: Int, tasksFailed: Int, createdBy: String, createdAt: Date, updatedAt: Date,
+        disabledAt: Date? = nil
     ) {
+        self.disabledAt = disabledAt
         self.id = id
         self.workspaceID = workspaceID
         self.name = name

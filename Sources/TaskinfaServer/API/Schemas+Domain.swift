@@ -111,7 +111,8 @@ extension Components.Schemas.Worker {
             configuration: .init(worker.configuration),
             status: .init(worker.status(at: now, offlineAfter: offlineAfter)), statusMessage: worker.statusMessage,
             currentTaskId: worker.currentTaskID, currentLoop: worker.currentLoop, lastHeartbeatAt: worker.lastHeartbeatAt,
-            tasksSucceeded: worker.tasksSucceeded, tasksFailed: worker.tasksFailed, createdAt: worker.createdAt,
+            tasksSucceeded: worker.tasksSucceeded, tasksFailed: worker.tasksFailed, enabled: worker.disabledAt == nil,
+            createdAt: worker.createdAt,
             updatedAt: worker.updatedAt)
     }
 }

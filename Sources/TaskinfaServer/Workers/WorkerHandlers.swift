@@ -50,8 +50,30 @@ extension APIImplementation {
         try validator.throwIfInvalid()
         let worker = try await store.workers.update(
             scope, id: input.path.workerId, name: name ?? nil, specializations: specializations ?? nil,
-            configuration: configuration ?? nil)
+            configuration: configuration ?? nil, enabled: body.enabled)
         return .ok(.init(body: .json(schema(worker))))
+    }
+
+    func rotateWorkerKey(_ input: Operations.RotateWorkerKey.Input) async throws -> Operations.RotateWorkerKey.Output {
+        let scope = try await access.worker(input.path.workerId)
+        let secret = APIKeyRules.newSecret(store.random)
+        let worker = try await store.workers.rotateKey(
+            scope, id: input.path.workerId, keyHash: TokenHash.of(secret), keyPreview: APIKeyRules.preview(of: secret))
+        let setup = WorkerSetup(serverURL: publicURL(), worker: worker, secret: secret)
+        return .ok(
+            .init(
+                body: .json(
+                    .init(worker: schema(worker), secret: secret, command: setup.command, composeService: setup.composeService))))
+    }
+
+    func listWorkerExecutions(_ input: Operations.ListWorkerExecutions.Input) async throws
+        -> Operations.ListWorkerExecutions.Output
+    {
+        let scope = try await access.worker(input.path.workerId)
+        let limit = try pageLimit(input.query.limit ?? 50, max: 200)
+        let rows = try await store.workers.executions(scope, id: input.path.workerId, limit: limit)
+        return .ok(
+            .init(body: .json(.init(executions: rows.map { .init(execution: .init($0.0), taskKey: $0.key, taskTitle: $0.title) }))))
     }
 
     func deleteWorker(_ input: Operations.DeleteWorker.Input) async throws -> Operations.DeleteWorker.Output {

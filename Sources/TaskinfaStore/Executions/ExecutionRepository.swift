@@ -51,6 +51,8 @@ public struct ExecutionRepository: Sendable {
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             guard stillWanted() else { return nil }
             let worker = try await WorkerRepository.load(workerID, scope: scope, on: sql)
+            // A disabled worker stays connected but is given nothing.
+            if worker.disabledAt != nil { return nil }
             var projects = worker.configuration.allowedProjectIDs
             if let projectID {
                 if !projects.isEmpty && !projects.contains(projectID) {

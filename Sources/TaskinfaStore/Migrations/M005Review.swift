@@ -45,6 +45,7 @@ extension Migration {
             )
             """,
             "ALTER TABLE executions ADD COLUMN executor TEXT",
+            "ALTER TABLE workers ADD COLUMN disabled_at \(integer)",
             "ALTER TABLE executions ADD COLUMN model TEXT",
             "ALTER TABLE comments ADD COLUMN reply_to TEXT",
             "ALTER TABLE tasks ADD COLUMN entered_status_at \(integer)",

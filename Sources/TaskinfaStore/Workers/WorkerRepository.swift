@@ -59,7 +59,8 @@ public struct WorkerRepository: Sendable {
     }
 
     public func update(
-        _ scope: WorkspaceScope, id: String, name: String?, specializations: [String]?, configuration: WorkerConfiguration?
+        _ scope: WorkspaceScope, id: String, name: String?, specializations: [String]?, configuration: WorkerConfiguration?,
+        enabled: Bool? = nil
     ) async throws -> Worker {
         try scope.require(.configureWorkers)
         let now = store.now()
@@ -71,11 +72,13 @@ public struct WorkerRepository: Sendable {
                 try await Self.checkProjects(configuration, scope: scope, on: sql)
                 worker.configuration = configuration
             }
+            if let enabled { worker.disabledAt = enabled ? nil : (worker.disabledAt ?? now) }
             worker.updatedAt = now
             try await sql.raw(
                 """
                 UPDATE workers SET name = \(bind: worker.name), specializations = \(bind: Self.json(worker.specializations)),
-                       configuration = \(bind: Self.json(worker.configuration)), updated_at = \(bind: now.milliseconds)
+                       configuration = \(bind: Self.json(worker.configuration)), updated_at = \(bind: now.milliseconds),
+                       disabled_at = \(bind: worker.disabledAt?.milliseconds)
                 WHERE id = \(bind: id)
                 """
             ).run()
@@ -111,6 +114,55 @@ public struct WorkerRepository: Sendable {
             try await EventLog.append(
                 EventDraft(type: .workerDeleted, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
                 workspace: scope.workspaceID, on: sql, at: now)
+        }
+    }
+
+    /// Gives the worker a new key and revokes its old ones at once (a key that leaked, or a host that
+    /// changed hands): the running worker stops being accepted until restarted with the new key.
+    public func rotateKey(_ scope: WorkspaceScope, id: String, keyHash: String, keyPreview: String) async throws -> Worker {
+        try scope.require(.registerWorkers)
+        let now = store.now()
+        let keyID = store.random.id(.apiKey)
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            let worker = try await Self.load(id, scope: scope, on: sql)
+            try await sql.raw(
+                """
+                UPDATE api_keys SET revoked_at = \(bind: now.milliseconds)
+                WHERE worker_id = \(bind: id) AND revoked_at IS NULL AND execution_id IS NULL
+                """
+            ).run()
+            try await sql.raw(
+                """
+                INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, worker_id)
+                VALUES (\(bind: keyID), \(bind: scope.workspaceID), \(bind: scope.userID), \(bind: "worker " + worker.name),
+                        \(bind: keyHash), \(bind: keyPreview), 'member', \(bind: now.milliseconds), \(bind: worker.id))
+                """
+            ).run()
+            try await EventLog.append(
+                EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
+                workspace: scope.workspaceID, on: sql, at: now)
+            return worker
+        }
+    }
+
+    /// The worker's executions, newest first, with the key and title of each one's task.
+    public func executions(_ scope: WorkspaceScope, id: String, limit: Int) async throws -> [(Execution, key: String, title: String)] {
+        try await store.database.read { sql in
+            _ = try await Self.load(id, scope: scope, on: sql)
+            return try await sql.raw(
+                """
+                SELECT e.*, p.key AS project_key, t.number AS task_number, t.title AS task_title
+                FROM executions e JOIN tasks t ON t.id = e.task_id JOIN projects p ON p.id = t.project_id
+                WHERE e.worker_id = \(bind: id) AND e.workspace_id = \(bind: scope.workspaceID)
+                ORDER BY e.started_at DESC, e.id DESC LIMIT \(literal: limit)
+                """
+            ).all().map { row in
+                (
+                    try ExecutionRepository.execution(from: row),
+                    TaskKey(projectKey: try row.string("project_key"), number: try row.int("task_number")).description,
+                    try row.string("task_title")
+                )
+            }
         }
     }
 
@@ -174,7 +226,7 @@ public struct WorkerRepository: Sendable {
             // Only a change of what the worker does is worth an event; steady heartbeats are not.
             let wasOnline = old.status(at: now, offlineAfter: lease.offlineAfter) != .offline
             if !wasOnline || old.reportedStatus != status || old.currentTaskID != currentTaskID
-                || old.statusMessage != message
+                || old.statusMessage != message || old.currentLoop != loop
             {
                 try await EventLog.append(
                     EventDraft(type: .workerUpdated, actor: scope.actor, payload: EventPayload.WorkerSnapshot(worker: worker)),
@@ -268,6 +320,7 @@ public struct WorkerRepository: Sendable {
             currentTaskID: try row.optionalString("current_task_id"), currentLoop: try row.optionalInt("current_loop"),
             lastHeartbeatAt: try row.optionalDate("last_heartbeat_at"), tasksSucceeded: try row.int("tasks_succeeded"),
             tasksFailed: try row.int("tasks_failed"), createdBy: try row.string("created_by"),
-            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            disabledAt: try row.optionalDate("disabled_at"))
     }
 }
