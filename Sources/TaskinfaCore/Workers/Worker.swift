@@ -68,6 +68,7 @@ public struct Worker: Codable, Equatable, Sendable {
         case tasksFailed = "tasks_failed"
         case createdBy = "created_by"
         case createdAt = "created_at"
+        case disabledAt = "disabled_at"
         case updatedAt = "updated_at"
     }
 

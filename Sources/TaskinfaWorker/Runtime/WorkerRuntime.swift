@@ -127,7 +127,9 @@ public struct WorkerRuntime: Sendable {
                 else { continue }
                 backoff = .seconds(1)
                 logger.info("claimed \(claim.task.key) (\(claim.execution.kind.rawValue))")
-                let ending = await runner.run(claim, configuration: configuration)
+                // A long-polled claim can outlast a configuration change: run with what the server
+                // says now (the runner still refuses what this host doesn't allow).
+                let ending = await runner.run(claim, configuration: await state.configuration ?? configuration)
                 switch ending.cause {
                 case .stopping: return
                 case .refusedConfiguration:

@@ -1,6 +1,7 @@
 // The page's entry: who is signed in, which view the address asks for, and the workspace's
 // shell (top bar, live events, board with its task panel, projects, settings).
 import { whenSignedOut } from './api.js';
+import { analyticsPage } from './analytics/analytics.js';
 import { onboardingPage } from './auth/onboarding.js';
 import { signInPage, signUpPage } from './auth/signin.js';
 import { mountBoard } from './board/board.js';
@@ -11,6 +12,7 @@ import { Directory } from './directory.js';
 import { h, isTyping, replace } from './dom.js';
 import { followWorkspace } from './events.js';
 import { t } from './i18n.js';
+import { overviewPage } from './overview/overview.js';
 import { openPalette } from './palette/palette.js';
 import { projectsPage } from './projects/projects.js';
 import { navigate, onNavigate, parse, paths } from './router.js';
@@ -23,6 +25,9 @@ import { toast, toastError } from './shell/toast.js';
 import { topbar } from './shell/topbar.js';
 import { openCreateTask } from './task-create/create-dialog.js';
 import { openTaskPanel } from './task-panel/panel.js';
+import { workerDetail } from './workers/worker-detail.js';
+import { workerWizard } from './workers/worker-wizard.js';
+import { workersPage } from './workers/workers.js';
 
 applyTheme();
 const root = document.getElementById('app');
@@ -41,6 +46,8 @@ function signInAgain() {
 whenSignedOut(signInAgain);
 
 function closeWorkspace() {
+  current?.view?.close();
+  current?.panel?.close?.();
   current?.events.close();
   current = null;
 }
@@ -58,7 +65,7 @@ async function openWorkspace(workspaceID) {
   directory.load().catch(() => {});
   const main = h('main', { id: 'main', class: 'main', tabindex: '-1' });
   const panelHost = h('div', { class: 'panel-host' });
-  const workspaceState = { workspaceID, directory, main, panelHost, board: null, panel: null, page: null, bar: null, events: null };
+  const workspaceState = { workspaceID, directory, main, panelHost, board: null, panel: null, view: null, page: null, bar: null, events: null };
   workspaceState.events = followWorkspace(workspaceID, {
     onEvent: (event) => {
       const directoryChanged = directory.apply(event);
@@ -66,6 +73,7 @@ async function openWorkspace(workspaceID) {
       else if (directoryChanged) workspaceState.board?.applyEvent({ type: 'directory' });
       workspaceState.board?.applyEvent(event);
       workspaceState.panel?.applyEvent(event);
+      workspaceState.view?.applyEvent(event);
     },
     onStatus: (state) => workspaceState.bar?.setStatus(state),
     onReset: () => {
@@ -120,6 +128,7 @@ function openTask(key, options = {}) {
 
 function closePanel() {
   if (!current?.panel) return;
+  current.panel.close?.();
   current.panel = null;
   current.panelHost.replaceChildren();
   document.body.classList.remove('panel-open');
@@ -134,6 +143,10 @@ function palette() {
     const ws = state.workspaceID;
     commands.push(
       { id: 'nav-board', label: t('palette.goBoard'), run: () => navigate(paths.board(ws)) },
+      { id: 'nav-overview', label: t('palette.goOverview'), run: () => navigate(paths.overview(ws)) },
+      { id: 'nav-workers', label: t('palette.goWorkers'), run: () => navigate(paths.workers(ws)) },
+      { id: 'nav-add-worker', label: t('palette.addWorker'), run: () => navigate(paths.newWorker(ws)) },
+      { id: 'nav-analytics', label: t('palette.goAnalytics'), run: () => navigate(paths.analytics(ws)) },
       { id: 'nav-projects', label: t('palette.goProjects'), run: () => navigate(paths.projects(ws)) },
       { id: 'nav-settings', label: t('palette.goSettings'), run: () => navigate(paths.settings(ws)) },
       { id: 'nav-sessions', label: t('palette.goSessions'), run: () => navigate(paths.settings(ws, 'sessions')) },
@@ -227,8 +240,12 @@ async function show(route) {
     return;
   }
   const wsName = workspace(route.workspaceID).name;
-  const page = route.name === 'task' ? 'board' : route.name;
+  const page = route.name === 'task' ? 'board' : ['worker', 'worker-new'].includes(route.name) ? 'workers' : route.name;
   renderShell(state, page);
+  if (state.view && (state.viewRoute !== route.name + (route.workerID ?? '') || page === 'board')) {
+    state.view.close();
+    state.view = null;
+  }
   if (page === 'board') {
     if (!state.board) {
       state.board = mountBoard(state.main, {
@@ -240,7 +257,21 @@ async function show(route) {
     setTitle(t('board.title'), wsName);
   } else {
     state.board = null;
-    if (page === 'projects') {
+    const key = route.name + (route.workerID ?? '');
+    const views = {
+      overview: () => overviewPage(state.main, { workspaceID: state.workspaceID }),
+      workers: () => workersPage(state.main, { workspaceID: state.workspaceID }),
+      'worker-new': () => workerWizard(state.main, { workspaceID: state.workspaceID, directory: state.directory }),
+      worker: () => workerDetail(state.main, { workspaceID: state.workspaceID, workerID: route.workerID, directory: state.directory }),
+      analytics: () => analyticsPage(state.main, { workspaceID: state.workspaceID, directory: state.directory, query: route.query }),
+    };
+    if (views[route.name]) {
+      setTitle(t(`title.${route.name}`), wsName);
+      if (state.viewRoute !== key || !state.view) {
+        state.view = views[route.name]();
+        state.viewRoute = key;
+      }
+    } else if (page === 'projects') {
       setTitle(t('projects.title'), wsName);
       projectsPage(state.main, { workspaceID: state.workspaceID, directory: state.directory });
     } else if (page === 'settings') {
@@ -252,6 +283,7 @@ async function show(route) {
     if (state.panel?.taskKey !== route.taskKey && state.panel?.taskID !== route.taskKey) {
       const edit = state.editNext;
       state.editNext = false;
+      state.panel?.close?.();
       document.body.classList.add('panel-open');
       state.panel = openTaskPanel(state.panelHost, {
         workspaceID: state.workspaceID, taskRef: route.taskKey, directory: state.directory, edit,
@@ -263,6 +295,7 @@ async function show(route) {
       });
     }
   } else if (state.panel) {
+    state.panel.close?.();
     state.panel = null;
     state.panelHost.replaceChildren();
     document.body.classList.remove('panel-open');

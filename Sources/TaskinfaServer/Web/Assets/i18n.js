@@ -42,3 +42,12 @@ export function formatRelative(text) {
   }
   return relative.format(Math.round(seconds), 'second');
 }
+
+/** 42 s, 7 min, 3.5 h, 2.1 d. */
+export function formatDuration(seconds) {
+  const value = Math.max(0, seconds);
+  if (value < 90) return t('duration.seconds', { n: Math.round(value) });
+  if (value < 5400) return t('duration.minutes', { n: Math.round(value / 60) });
+  if (value < 172800) return t('duration.hours', { n: (value / 3600).toFixed(1) });
+  return t('duration.days', { n: (value / 86400).toFixed(1) });
+}

@@ -9,6 +9,11 @@ const patterns = [
   ['board', /^\/w\/([^/]+)\/?(?:board)?$/],
   ['task', /^\/w\/([^/]+)\/tasks\/([^/]+)$/],
   ['projects', /^\/w\/([^/]+)\/projects$/],
+  ['overview', /^\/w\/([^/]+)\/overview$/],
+  ['analytics', /^\/w\/([^/]+)\/analytics$/],
+  ['worker-new', /^\/w\/([^/]+)\/workers\/new$/],
+  ['worker', /^\/w\/([^/]+)\/workers\/([^/]+)$/],
+  ['workers', /^\/w\/([^/]+)\/workers$/],
   ['settings', /^\/w\/([^/]+)\/settings(?:\/([a-z-]+))?$/],
   ['home', /^\/$/],
 ];
@@ -20,8 +25,9 @@ export function parse(url = location) {
     const match = path.match(pattern);
     if (!match) continue;
     const route = { name, query: new URLSearchParams(url.search) };
-    if (['board', 'task', 'projects', 'settings'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
+    if (!['signin', 'signup', 'onboarding', 'new-workspace', 'home'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
     if (name === 'task') route.taskKey = decodeURIComponent(match[2]);
+    if (name === 'worker') route.workerID = decodeURIComponent(match[2]);
     if (name === 'settings') route.section = match[2] ?? 'profile';
     return route;
   }
@@ -69,5 +75,10 @@ export const paths = {
   board: (workspaceID, search = '') => `/w/${encodeURIComponent(workspaceID)}${search}`,
   task: (workspaceID, key, search = '') => `/w/${encodeURIComponent(workspaceID)}/tasks/${encodeURIComponent(key)}${search}`,
   projects: (workspaceID) => `/w/${encodeURIComponent(workspaceID)}/projects`,
+  overview: (workspaceID) => `/w/${encodeURIComponent(workspaceID)}/overview`,
+  analytics: (workspaceID, search = '') => `/w/${encodeURIComponent(workspaceID)}/analytics${search}`,
+  workers: (workspaceID) => `/w/${encodeURIComponent(workspaceID)}/workers`,
+  newWorker: (workspaceID) => `/w/${encodeURIComponent(workspaceID)}/workers/new`,
+  worker: (workspaceID, workerID) => `/w/${encodeURIComponent(workspaceID)}/workers/${encodeURIComponent(workerID)}`,
   settings: (workspaceID, section = '') => `/w/${encodeURIComponent(workspaceID)}/settings${section ? `/${section}` : ''}`,
 };

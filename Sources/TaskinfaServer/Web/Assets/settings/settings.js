@@ -6,6 +6,7 @@ import { field, showErrors, whileBusy } from '../forms.js';
 import { formatDateTime, formatRelative, t } from '../i18n.js';
 import { paths } from '../router.js';
 import { currentUser, loadSession, workspace } from '../session.js';
+import { copyField } from '../shell/copy.js';
 import { confirmDialog, openDialog } from '../shell/dialog.js';
 import { applyTheme, currentTheme } from '../shell/theme.js';
 import { toast, toastError } from '../shell/toast.js';
@@ -156,25 +157,10 @@ function apiKeys(body, { workspaceID }) {
       },
     });
   };
-  const secretView = (created, close) => {
-    const secret = h('input', { class: 'secret', readonly: true, value: created.secret, 'aria-label': t('keys.secret'), id: 'new-key-secret' });
-    return h('div', { class: 'secret-view' },
-      h('p', { class: 'warning', role: 'alert', text: t('keys.shownOnce') }),
-      h('div', { class: 'row' }, secret,
-        h('button', {
-          type: 'button', class: 'primary',
-          onclick: async () => {
-            secret.select();
-            try {
-              await navigator.clipboard.writeText(created.secret);
-              toast(t('keys.copied'));
-            } catch {
-              toast(t('keys.copyManually'), { kind: 'error' });
-            }
-          },
-        }, t('keys.copy'))),
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => close() }, t('keys.done'))));
-  };
+  const secretView = (created, close) => h('div', { class: 'secret-view' },
+    h('p', { class: 'warning', role: 'alert', text: t('keys.shownOnce') }),
+    copyField({ value: created.secret, label: t('keys.secret'), id: 'new-key-secret' }),
+    h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'secondary', onclick: () => close() }, t('keys.done'))));
   const rename = (key) => {
     openDialog({
       title: t('keys.renameTitle'),

@@ -1,6 +1,6 @@
-// What happened to the task (its activity) and the agents' attempts at it (its executions).
+// What happened to the task: its activity, newest first.
 import { api } from '../api.js';
-import { h, replace } from '../dom.js';
+import { h } from '../dom.js';
 import { formatDateTime, formatRelative, t } from '../i18n.js';
 import { columnName } from '../board/columns.js';
 
@@ -35,6 +35,13 @@ export function describeEvent(event) {
   }
 }
 
+/** What kind of thing happened, without who or how ("moved a task", "started work"). */
+export function describeEventType(type) {
+  const key = `activity.kind.${type}`;
+  const text = t(key);
+  return text === key ? type : text;
+}
+
 export function activitySection(task) {
   const list = h('ol', { class: 'activity' });
   const more = h('button', { type: 'button', class: 'link', hidden: true }, t('activity.more'));
@@ -53,28 +60,4 @@ export function activitySection(task) {
   const element = h('section', { class: 'panel-section', 'aria-labelledby': `activity-${task.id}` },
     h('h3', { id: `activity-${task.id}`, text: t('activity.title') }), list, more);
   return { element, load, added: (event) => list.prepend(line(event)) };
-}
-
-export function executionsSection(task, { directory }) {
-  const list = h('div', { class: 'executions' });
-  const load = async () => {
-    const result = await api.get(`/tasks/${encodeURIComponent(task.id)}/executions`);
-    replace(list, result.executions.length ? h('table', { class: 'table' },
-      h('caption', { class: 'visually-hidden', text: t('executions.title') }),
-      h('thead', {}, h('tr', {}, ['executions.attempt', 'executions.worker', 'executions.state', 'executions.loops', 'executions.branch', 'executions.started', 'executions.finished']
-        .map((key) => h('th', { scope: 'col', text: t(key) })))),
-      h('tbody', {}, result.executions.map((execution) => h('tr', {},
-        h('td', { text: String(execution.attempt) }),
-        h('td', { text: directory.person(execution.worker_id).name }),
-        h('td', {}, h('span', { class: ['badge', `execution-${execution.status}`], text: t(`executions.status.${execution.status}`) }),
-          execution.reason ? h('div', { class: 'hint', text: execution.reason }) : null),
-        h('td', { text: String(execution.loops) }),
-        h('td', {}, execution.branch ? h('code', { text: execution.branch }) : '—', execution.commit ? h('div', {}, h('code', { text: execution.commit.slice(0, 10) })) : null),
-        h('td', {}, h('time', { datetime: execution.started_at, text: formatDateTime(execution.started_at) })),
-        h('td', {}, execution.finished_at ? h('time', { datetime: execution.finished_at, text: formatDateTime(execution.finished_at) }) : '—')))))
-      : h('p', { class: 'hint', text: t('executions.none') }));
-  };
-  const element = h('section', { class: 'panel-section', 'aria-labelledby': `executions-${task.id}` },
-    h('h3', { id: `executions-${task.id}`, text: t('executions.title') }), list);
-  return { element, load };
 }

@@ -11,7 +11,8 @@ import { announce, toast, toastError } from '../shell/toast.js';
 import { openCreateTask } from '../task-create/create-dialog.js';
 import { commentsSection } from './comments.js';
 import { resolveConflict } from './conflict.js';
-import { activitySection, executionsSection } from './history.js';
+import { executionsSection } from '../executions/executions.js';
+import { activitySection } from './history.js';
 import { markdownEditor } from './markdown-editor.js';
 import { dependenciesSection, subtasksSection } from './relations.js';
 
@@ -236,7 +237,16 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
         onCreate: () => openCreateTask({ workspaceID, directory, status: 'backlog', projectID: task.project_id, parentID: task.id }),
       }),
       dependencies: dependenciesSection(task, { workspaceID }),
-      executions: executionsSection(task, { directory }),
+      executions: executionsSection(task, {
+        directory,
+        onReviewed: (result) => {
+          task = result.task;
+          sections.executions.setTask(task);
+          render();
+          onChanged?.(task);
+          sections.executions.load();
+        },
+      }),
       activity: activitySection(task),
     };
     render();
@@ -261,6 +271,7 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
     if (eventTask && eventTask.version > task.version) {
       const editingTitle = document.activeElement?.id === 'panel-title';
       task = eventTask;
+      sections.executions.setTask(task);
       if (!editingTitle) render();
     }
     if (event.type === 'comment.created') sections.comments.added(event.data.comment);
@@ -269,6 +280,7 @@ export function openTaskPanel(container, { workspaceID, taskRef, directory, edit
     sections.activity.added(event);
   };
 
+  controller.close = () => sections?.executions.close();
   load();
   return controller;
 }
