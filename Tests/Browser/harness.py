@@ -33,11 +33,12 @@ def free_port():
 class Server:
     """`taskinfa serve` in a fresh data folder; stopped (and its folder removed) by stop()."""
 
-    def __init__(self, binary, extra=()):
-        self.folder = tempfile.mkdtemp(prefix="taskinfa-browser-")
-        self.port = free_port()
+    def __init__(self, binary, extra=(), folder=None, port=None):
+        # An existing folder (and port) serves the same data again, e.g. after writing to it offline.
+        self.folder = folder or tempfile.mkdtemp(prefix="taskinfa-browser-")
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(os.path.join(self.folder, "server.log"), "wb")
+        self.log = open(os.path.join(self.folder, "server.log"), "ab")
         self.process = subprocess.Popen(
             [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", self.folder,
              "--bcrypt-cost", "4", *extra],
@@ -53,14 +54,15 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError("taskinfa serve did not answer within 60 s")
 
-    def stop(self):
+    def stop(self, keep_data=False):
         self.process.terminate()
         try:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
         self.log.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not keep_data:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class API:

@@ -3,7 +3,6 @@ the command the page shows (the scripted test agent as its executor), the worker
 a live coloured log, Stop, the diff review with a line comment sent back to the agent, the second
 run that carries it, approval, and the analytics matching what happened (counted through the API)."""
 import os
-import re
 import shlex
 import subprocess
 import tempfile
@@ -11,12 +10,10 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.common.keys import Keys
 
 from harness import (API, Server, axe_violations, console_errors, emulate_theme, screenshot, sign_in_browser, wait,
                      wait_css, wait_visible)
 
-TEST_AGENT = os.path.join(os.path.dirname(os.path.abspath(os.environ.get("TASKINFA_BINARY", ".build/debug/taskinfa"))), "taskinfa-test-agent")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +43,10 @@ def team(agent_server, request):
     workspace = api.sign_up("agents@example.com")["workspace"]["id"]
     project = api.call("POST", f"/workspaces/{workspace}/projects",
                        {"name": "Website", "key": "WEB", "repository_url": "file://" + remote}, expect=201)["id"]
-    state = {"api": api, "workspace": workspace, "project": project, "root": root, "processes": []}
+    binary = os.path.abspath(request.config.getoption("--taskinfa"))
+    # The scripted stand-in for a coding agent, built beside the binary (Tests/TestAgent).
+    agent = os.path.join(os.path.dirname(binary), "taskinfa-test-agent")
+    state = {"api": api, "workspace": workspace, "project": project, "root": root, "processes": [], "binary": binary, "agent": agent}
     yield state
     for process in state["processes"]:
         process.terminate()
@@ -60,11 +60,11 @@ def start_worker_from(command, team):
     """Runs exactly the command the page showed, with this host's own flags added (what it may run)."""
     words = shlex.split(command)
     assert words[:2] == ["taskinfa", "worker"], command
-    binary = os.path.abspath(os.environ.get("TASKINFA_BINARY", ".build/debug/taskinfa"))
+    binary, agent = team["binary"], team["agent"]
     log = open(os.path.join(team["root"], "worker.log"), "wb")
     process = subprocess.Popen(
         [binary, *words[1:], "--work-dir", os.path.join(team["root"], "work"),
-         "--allow-command", f"{TEST_AGENT} stream", "--allow-command", f"{TEST_AGENT} review",
+         "--allow-command", f"{agent} stream", "--allow-command", f"{agent} review",
          "--allow-local-repositories"],
         stdout=log, stderr=subprocess.STDOUT)
     team["processes"].append(process)
@@ -121,7 +121,7 @@ def test_the_wizard_starts_a_real_worker_that_comes_online(agent_server, team, b
     assert wait_visible(driver, "[data-field='configuration.agent_command'] .field-error").text
     loops.clear()
     loops.send_keys("5")
-    driver.find_element(By.CSS_SELECTOR, "input[name='configuration.agent_command']").send_keys(f"{TEST_AGENT} stream")
+    driver.find_element(By.CSS_SELECTOR, "input[name='configuration.agent_command']").send_keys(f"{team['agent']} stream")
     screenshot(driver, "wizard-3-settings")
     assert not axe_violations(driver, "wizard-settings"), axe_violations(driver, "wizard-settings")
     driver.find_element(By.CSS_SELECTOR, ".wizard-body button[type=submit]").click()
@@ -186,7 +186,7 @@ def test_a_running_agents_log_streams_live_and_stop_ends_it(agent_server, team, 
 def test_request_changes_reaches_the_next_run_and_approval_finishes(agent_server, team, browser_session):
     driver = browser_session
     api = team["api"]
-    api.call("PATCH", f"/workers/{team['worker_id']}", {"configuration": {"agent_command": f"{TEST_AGENT} review"}}, expect=200)
+    api.call("PATCH", f"/workers/{team['worker_id']}", {"configuration": {"agent_command": f"{team['agent']} review"}}, expect=200)
     time.sleep(2.5)  # two heartbeats: the worker runs the new command from its next claim
     task = api.task(team["workspace"], team["project"], "Write the notes", status="todo")
     key = task["key"]

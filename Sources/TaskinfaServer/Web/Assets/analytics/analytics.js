@@ -80,7 +80,7 @@ export function analyticsPage(container, { workspaceID, directory, query }) {
         }),
         chart({
           id: 'chart-cycle', title: t('analytics.cycleTime'), labels: cycle.map((item) => priorityName(item.priority)),
-          format: (value) => `${Number(value).toFixed(1)} h`,
+          format: (value) => formatDuration(value * 3600),
           series: [
             { name: 'p50', values: cycle.map((item) => hours(item.p50_seconds)), className: 'series-p50' },
             { name: 'p90', values: cycle.map((item) => hours(item.p90_seconds)), className: 'series-p90' },

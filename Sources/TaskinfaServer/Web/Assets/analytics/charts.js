@@ -7,9 +7,10 @@ import { t } from '../i18n.js';
 import { downloadCSV } from './csv.js';
 
 const ns = 'http://www.w3.org/2000/svg';
-const width = 640;
-const height = 220;
-const margin = { top: 12, right: 12, bottom: 34, left: 44 };
+// About the width a chart is shown at, so that its 11 px text stays 11 px.
+const width = 400;
+const height = 210;
+const margin = { top: 10, right: 8, bottom: 26, left: 52 };
 
 function svg(tag, attributes = {}, ...children) {
   const element = document.createElementNS(ns, tag);
@@ -25,11 +26,13 @@ function text(x, y, value, attributes = {}) {
 }
 
 /** A round maximum and ticks for an axis from 0 to at least `max`. */
-export function niceScale(max, count = 4) {
+export function niceScale(max, count = 4, { integers = false } = {}) {
   if (!(max > 0)) return { top: 1, ticks: [0, 1] };
   const rough = max / count;
   const power = 10 ** Math.floor(Math.log10(rough));
-  const step = [1, 2, 2.5, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough);
+  let step = [1, 2, 2.5, 5, 10].map((factor) => factor * power).find((candidate) => candidate >= rough);
+  // Counts have no quarter tasks.
+  if (integers) step = Math.max(1, Math.ceil(step));
   const top = Math.ceil(max / step) * step;
   const ticks = [];
   for (let value = 0; value <= top + step / 2; value += step) ticks.push(Number(value.toPrecision(12)));
@@ -49,22 +52,23 @@ function frame(ticks, top, format) {
 
 function labelsAxis(labels, x, band) {
   const group = svg('g', { class: 'chart-axis' });
-  // At most ~8 labels fit under a chart: show every n-th.
-  const every = Math.max(1, Math.ceil(labels.length / 8));
+  // At most ~6 labels fit under a chart: every n-th, counted from the newest so that it shows.
+  const every = Math.max(1, Math.ceil(labels.length / 6));
   labels.forEach((label, index) => {
-    if (index % every !== 0 && index !== labels.length - 1) return;
-    group.append(text(x(index) + band / 2, height - margin.bottom + 16, label, { 'text-anchor': 'middle' }));
+    if ((labels.length - 1 - index) % every !== 0) return;
+    group.append(text(x(index) + band / 2, height - margin.bottom + 15, label, { 'text-anchor': 'middle' }));
   });
   return group;
 }
 
 /**
- * chart({id, title, kind: 'bar'|'line', labels, series: [{name, values, className}], format,
+ * chart({id, title, kind: 'bar'|'line', labels, series: [{name, values, className}], format (counts without one),
  *        csv: {filename, headers, rows}})
  */
 export function chart({ id, title, kind = 'bar', labels, series, format = String, csv }) {
   const max = Math.max(0, ...series.flatMap((item) => item.values));
-  const { top, ticks } = niceScale(max);
+  // Without a format of its own a chart counts things.
+  const { top, ticks } = niceScale(max, 4, { integers: format === String });
   const plotWidth = width - margin.left - margin.right;
   const plotHeight = height - margin.top - margin.bottom;
   const band = plotWidth / Math.max(1, labels.length);
