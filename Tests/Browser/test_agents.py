@@ -236,6 +236,18 @@ def test_request_changes_reaches_the_next_run_and_approval_finishes(agent_server
     team["reviewed"] = key
 
 
+def test_an_agents_answer_shows_under_the_message_it_answers(agent_server, team, browser_session):
+    driver = browser_session
+    api = team["api"]
+    key = team["reviewed"]
+    asked = api.call("POST", f"/tasks/{key}/comments", {"body": "What did you change?", "type": "human_message"}, expect=201)
+    answer = api_until(lambda: next((c for c in api.call("GET", f"/tasks/{key}/comments", expect=200)["comments"]
+                                     if c.get("reply_to") == asked["id"]), None), what="the answer")
+    driver.get(f"{agent_server.base}/w/{team['workspace']}/tasks/{key}")
+    reply = wait_visible(driver, f"[data-comment-id='{asked['id']}'] > .replies [data-comment-id='{answer['id']}']", timeout=20)
+    assert "The answer from the test agent." in reply.text
+
+
 def test_the_overview_and_analytics_match_what_happened(agent_server, team, browser_session):
     driver = browser_session
     api = team["api"]

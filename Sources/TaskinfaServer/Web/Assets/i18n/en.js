@@ -103,6 +103,7 @@ export const messages = {
   'column.review': 'Review',
   'column.done': 'Done',
 
+  'comments.replies': 'Answers to {name}',
   'comments.title': 'Conversation',
   'comments.more': 'Show more comments',
   'comments.new': 'Add to the conversation',

@@ -25,16 +25,30 @@ export function commentsSection(task) {
       body);
   };
 
+  /** A bot's answer goes under the message it answers (when that message is on the page). */
+  const place = (node, comment, prepend) => {
+    const parent = comment.reply_to ? list.querySelector(`[data-comment-id="${CSS.escape(comment.reply_to)}"]`) : null;
+    if (!parent) {
+      if (prepend) list.prepend(node);
+      else list.append(node);
+      return;
+    }
+    let replies = parent.querySelector(':scope > .replies');
+    if (!replies) {
+      replies = h('ol', { class: 'replies', 'aria-label': t('comments.replies', { name: parent.querySelector('strong')?.textContent ?? '' }) });
+      parent.append(replies);
+    }
+    replies.append(node);
+  };
+
   const add = async (comments, { prepend = false } = {}) => {
     const fresh = comments.filter((comment) => !seen.has(comment.id));
     if (!fresh.length) return;
     const html = await renderMarkdown(fresh.map((comment) => comment.body));
-    const nodes = fresh.map((comment, index) => {
+    fresh.forEach((comment, index) => {
       seen.add(comment.id);
-      return renderComment(comment, html[index]);
+      place(renderComment(comment, html[index]), comment, prepend);
     });
-    if (prepend) list.prepend(...nodes);
-    else list.append(...nodes);
   };
 
   const loadPage = async () => {
