@@ -124,6 +124,10 @@ def test_the_wizard_starts_a_real_worker_that_comes_online(agent_server, team, b
     driver.find_element(By.CSS_SELECTOR, "input[name='configuration.agent_command']").send_keys(f"{team['agent']} stream")
     screenshot(driver, "wizard-3-settings")
     assert not axe_violations(driver, "wizard-settings"), axe_violations(driver, "wizard-settings")
+    emulate_theme(driver, "dark")
+    screenshot(driver, "wizard-3-settings-dark")
+    assert not axe_violations(driver, "wizard-settings-dark"), axe_violations(driver, "wizard-settings-dark")
+    emulate_theme(driver, "light")
     driver.find_element(By.CSS_SELECTOR, ".wizard-body button[type=submit]").click()
     shown = wait_visible(driver, "#worker-command").get_attribute("value")
     assert shown == command
@@ -173,6 +177,10 @@ def test_a_running_agents_log_streams_live_and_stop_ends_it(agent_server, team, 
     wait(driver, 5).until(lambda d: "of" in d.find_element(By.CSS_SELECTOR, ".log-count").text)
     screenshot(driver, "log-viewer")
     assert not axe_violations(driver, "log-viewer"), axe_violations(driver, "log-viewer")
+    emulate_theme(driver, "dark")
+    screenshot(driver, "log-viewer-dark")
+    assert not axe_violations(driver, "log-viewer-dark"), axe_violations(driver, "log-viewer-dark")
+    emulate_theme(driver, "light")
     follow.click()
     wait(driver, 5).until(lambda d: follow.get_attribute("aria-pressed") == "true")
     # Stop.
@@ -290,6 +298,9 @@ def test_the_overview_and_analytics_match_what_happened(agent_server, team, brow
     assert counts["Done"] == str(len(done))
     screenshot(driver, "overview")
     assert not axe_violations(driver, "overview"), axe_violations(driver, "overview")
+    emulate_theme(driver, "dark")
+    assert not axe_violations(driver, "overview-dark"), axe_violations(driver, "overview-dark")
+    emulate_theme(driver, "light")
     # At 375 px the charts fit without sideways scrolling of the page.
     driver.set_window_size(375, 800)
     driver.get(f"{agent_server.base}/w/{workspace}/analytics")
@@ -310,8 +321,17 @@ def test_the_worker_page_edits_disables_and_lists_its_runs(agent_server, team, b
     loops.send_keys("7")
     driver.find_element(By.CSS_SELECTOR, ".worker-detail form button[type=submit]").click()
     api_until(lambda: team["api"].call("GET", f"/workers/{team['worker_id']}", expect=200)["configuration"]["max_loops"] == 7, what="saved")
-    disable = next(b for b in driver.find_elements(By.CSS_SELECTOR, ".worker-summary button") if b.text == "Disable")
-    disable.click()
+    # The summary is redrawn as the worker's heartbeats arrive: click whichever button is there now.
+    def click_disable(d):
+        button = d.find_element(By.CSS_SELECTOR, ".worker-summary [data-action=toggle]")
+        assert button.text == "Disable"
+        button.click()
+        return True
+    wait(driver, 10).until(click_disable)
     api_until(lambda: team["api"].call("GET", f"/workers/{team['worker_id']}", expect=200)["enabled"] is False, what="disabled")
     screenshot(driver, "worker-detail")
     assert not axe_violations(driver, "worker-detail"), axe_violations(driver, "worker-detail")
+    emulate_theme(driver, "dark")
+    screenshot(driver, "worker-detail-dark")
+    assert not axe_violations(driver, "worker-detail-dark"), axe_violations(driver, "worker-detail-dark")
+    emulate_theme(driver, "light")

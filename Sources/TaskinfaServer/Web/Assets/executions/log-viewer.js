@@ -124,21 +124,50 @@ export function logViewer({ taskID, executionID, running }) {
     }
   }
 
-  const source = new EventSource(`/api/v1/tasks/${encodeURIComponent(taskID)}/executions/${encodeURIComponent(executionID)}/logs`);
-  source.addEventListener('log', (event) => add(JSON.parse(event.data)));
-  source.addEventListener('end', () => {
-    source.close();
-    state.textContent = t('logs.ended', { count: lines.length });
-  });
-  source.addEventListener('open', () => { if (running) state.textContent = t('logs.live'); });
-  source.addEventListener('error', () => {
-    if (source.readyState === EventSource.CLOSED) state.textContent = t('logs.closed');
-    else state.textContent = t('logs.reconnecting');
-  });
+  // A browser holds at most six connections per server and every open stream keeps one: a hidden
+  // tab lets go of its log stream and, when shown again, resumes after the last line it has.
+  const url = `/api/v1/tasks/${encodeURIComponent(taskID)}/executions/${encodeURIComponent(executionID)}/logs`;
+  let source = null;
+  let lastSequence = 0;
+  let ended = false;
+  const open = () => {
+    if (source || ended) return;
+    source = new EventSource(lastSequence ? `${url}?after=${lastSequence}` : url);
+    source.addEventListener('log', (event) => {
+      const entry = JSON.parse(event.data);
+      if (entry.sequence <= lastSequence) return;
+      lastSequence = entry.sequence;
+      add(entry);
+    });
+    source.addEventListener('end', () => {
+      ended = true;
+      shut();
+      state.textContent = t('logs.ended', { count: lines.length });
+    });
+    source.addEventListener('open', () => { if (running) state.textContent = t('logs.live'); });
+    source.addEventListener('error', () => {
+      state.textContent = source?.readyState === EventSource.CLOSED ? t('logs.closed') : t('logs.reconnecting');
+    });
+  };
+  const shut = () => {
+    source?.close();
+    source = null;
+  };
+  const onVisibility = () => (document.hidden ? shut() : open());
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('pagehide', shut);
+  window.addEventListener('pageshow', open);
+  open();
   schedule();
   return {
     element,
     lineCount: () => lines.length,
-    close: () => source.close(),
+    close: () => {
+      ended = true;
+      shut();
+      document.removeEventListener('visibilitychange', onVisibility);
+      window.removeEventListener('pagehide', shut);
+      window.removeEventListener('pageshow', open);
+    },
   };
 }

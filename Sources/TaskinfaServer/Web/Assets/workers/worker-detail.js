@@ -31,7 +31,7 @@ export function workerDetail(container, { workspaceID, workerID, directory }) {
         h('dt', { text: t('workers.lastSeen') }), h('dd', { text: worker.last_heartbeat_at ? formatRelative(worker.last_heartbeat_at) : t('workers.never') }),
         h('dt', { text: t('workers.record') }), h('dd', { text: t('workers.recordValue', { done: worker.tasks_succeeded, failed: worker.tasks_failed, rate: successRate(worker) }) })),
       h('div', { class: 'row-actions' },
-        h('button', { type: 'button', class: 'secondary', onclick: toggle }, worker.enabled ? t('workers.disable') : t('workers.enable')),
+        h('button', { type: 'button', class: 'secondary', dataset: { action: 'toggle' }, onclick: toggle }, worker.enabled ? t('workers.disable') : t('workers.enable')),
         h('button', { type: 'button', class: 'secondary', onclick: rotate }, t('workers.rotate')),
         h('button', { type: 'button', class: 'danger', onclick: remove }, t('workers.delete'))));
   };
