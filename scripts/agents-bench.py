@@ -8,8 +8,8 @@ in the same run (a slow machine slows both):
     (p50/p95/p99/max), beside the same page's frame interval with no log arriving.
 
 The 100k tasks and 10k executions are written straight into the server's SQLite file (the server
-stopped, its own schema and triggers in place) — filling through HTTP would take minutes and
-measures something else; the server then reads them as its own.
+stopped, its own schema in place; they are left out of the search index) — filling through HTTP
+would take minutes and measures something else; the server then reads them as its own.
 
     swift build -c release --product taskinfa
     .venv/bin/python scripts/agents-bench.py .build/release/taskinfa [--json FILE]
@@ -55,6 +55,10 @@ def seed(database, workspace, project, user, worker):
     connection = sqlite3.connect(database)
     connection.execute("PRAGMA journal_mode=WAL")
     first = connection.execute("SELECT COALESCE(MAX(number), 0) FROM tasks WHERE project_id = ?", (project,)).fetchone()[0]
+    # The search index is an FTS5 table with options older SQLite builds (Python's) can't open: the
+    # rows go in without it (analytics doesn't search), and its trigger is put back as it was.
+    trigger = connection.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'tasks_search_insert'").fetchone()[0]
+    connection.execute("DROP TRIGGER tasks_search_insert")
     rows = []
     for index in range(TASKS):
         status, order = STATUSES[index % 5]
@@ -85,6 +89,7 @@ def seed(database, workspace, project, user, worker):
         """INSERT INTO executions (id, workspace_id, task_id, worker_id, kind, status, attempt, claim_token, lease_expires_at,
                                    started_at, finished_at, loops, errors, input_tokens, output_tokens, cost_usd, reason, executor)
            VALUES (?, ?, ?, ?, 'task', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", executions)
+    connection.execute(trigger)
     connection.commit()
     connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connection.close()
