@@ -93,4 +93,20 @@ import Testing
             #expect((9 * n + 9) / 10 - 1 == AnalyticsRules.percentileIndex(90, count: n))
         }
     }
+
+    @Test func aBottleneckWaitsThreeMediansAndAtLeastAnHour() {
+        #expect(AnalyticsRules.bottleneckThreshold(median: 600) == 3600, "a fast column: the hour is the floor")
+        #expect(AnalyticsRules.bottleneckThreshold(median: 7200) == 21_600)
+    }
+
+    @Test func theLongestWaitingComeFirstAndTheListIsBounded() {
+        func waiting(_ id: String, _ age: TimeInterval) -> AnalyticsReport.Bottleneck {
+            .init(taskID: id, key: id, title: id, status: .review, age: age, columnMedian: 60)
+        }
+        let found = (1...12).map { waiting("tsk_\($0)", Double($0 % 4) * 3600) } + [waiting("tsk_0", 3 * 3600)]
+        let listed = AnalyticsRules.longestWaiting(found)
+        #expect(listed.count == 10)
+        #expect(listed.prefix(4).map(\.taskID) == ["tsk_0", "tsk_11", "tsk_3", "tsk_7"], "equal ages by task id")
+        #expect(zip(listed, listed.dropFirst()).allSatisfy { $0.age >= $1.age })
+    }
 }

@@ -55,6 +55,18 @@ public enum AnalyticsRules {
     /// The columns where waiting is a problem (the backlog waits by design, done is done).
     public static let flowColumns: [TaskStatus] = [.todo, .inProgress, .review]
 
+    /// How long a task must have sat in a column whose median stay is `median` to be a bottleneck:
+    /// longer than both the factor times the median and the minimum.
+    public static func bottleneckThreshold(median: TimeInterval) -> TimeInterval {
+        max(Double(bottleneckFactor) * median, bottleneckMinimum)
+    }
+
+    /// The `limit` longest-waiting of the bottlenecks found per column, the oldest first (ties by
+    /// task id, so the list is the same on every read).
+    public static func longestWaiting(_ candidates: [AnalyticsReport.Bottleneck], limit: Int = 10) -> [AnalyticsReport.Bottleneck] {
+        Array(candidates.sorted { ($0.age, $1.taskID) > ($1.age, $0.taskID) }.prefix(limit))
+    }
+
     /// The zero-based index of the nearest-rank `percent`-th percentile among `count` sorted values:
     /// ⌈percent·count / 100⌉ − 1, in integers (no rounding error at any count).
     public static func percentileIndex(_ percent: Int, count: Int) -> Int {

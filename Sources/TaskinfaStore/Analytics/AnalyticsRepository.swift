@@ -21,22 +21,9 @@ public struct AnalyticsRepository: Sendable {
             if let projectID { _ = try await ProjectRepository.load(projectID, scope: scope, on: sql) }
             let project: SQLQueryString = projectID.map { " AND t.project_id = \(bind: $0)" } ?? ""
             let statusCounts = try await Self.statusCounts(scope, project: project, on: sql)
-            let bucketOf = Self.bucketExpression(buckets, column: "t.created_at")
-            let created = try await Self.perBucket(
-                """
-                SELECT \(bucketOf) AS bucket, COUNT(*) AS n FROM tasks t
-                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project)
-                  AND t.created_at >= \(bind: from) AND t.created_at < \(bind: to)
-                GROUP BY bucket
-                """, count: buckets.count, on: sql)
-            let doneOf = Self.bucketExpression(buckets, column: "t.completed_at")
-            let done = try await Self.perBucket(
-                """
-                SELECT \(doneOf) AS bucket, COUNT(*) AS n FROM tasks t
-                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status = 'done'
-                  AND t.completed_at >= \(bind: from) AND t.completed_at < \(bind: to)
-                GROUP BY bucket
-                """, count: buckets.count, on: sql)
+            let tasks: SQLQueryString = "FROM tasks t WHERE t.workspace_id = \(bind: scope.workspaceID)\(project)"
+            let created = try await Self.perBucket(buckets, counting: tasks, by: "t.created_at", on: sql)
+            let done = try await Self.perBucket(buckets, counting: tasks + " AND t.status = 'done'", by: "t.completed_at", on: sql)
             // Open at a bucket's end: every task minus those created later, minus the done ones
             // finished by then (a reopened task counts as open from its creation: its finish is gone).
             let total = statusCounts.values.reduce(0, +)
@@ -68,7 +55,7 @@ public struct AnalyticsRepository: Sendable {
                     by: "COALESCE(e.executor, 'unknown')", named: "COALESCE(e.executor, 'unknown')", executions(joining: ""),
                     on: sql),
                 stopReasons: try await Self.stopReasons(executions(joining: ""), on: sql),
-                bottlenecks: try await Self.bottlenecks(scope, project: project, now: now.milliseconds, on: sql))
+                bottlenecks: try await Self.bottlenecks(scope, project: project, counts: statusCounts, now: now, on: sql))
         }
     }
 
@@ -91,21 +78,20 @@ public struct AnalyticsRepository: Sendable {
         return counts
     }
 
-    /// `CASE WHEN column < end₀ THEN 0 WHEN column < end₁ THEN 1 … END`: the bucket of a time,
-    /// for buckets of any length (months differ).
-    static func bucketExpression(_ buckets: [DateInterval], column: String) -> SQLQueryString {
-        var expression: SQLQueryString = "CASE"
-        for (index, bucket) in buckets.enumerated() {
-            expression = expression + " WHEN \(unsafeRaw: column) < \(literal: Int(bucket.end.milliseconds)) THEN \(literal: index)"
+    /// How many of `rows` fall in each bucket by `column`: one index range count per bucket, in
+    /// one statement (cheaper than classifying every row with a `CASE` and grouping).
+    static func perBucket(_ buckets: [DateInterval], counting rows: SQLQueryString, by column: String, on sql: any SQLDatabase)
+        async throws -> [Int]
+    {
+        // `column` is one of the fixed column names of the callers above, never input.
+        let counts = buckets.enumerated().map { index, bucket -> SQLQueryString in
+            "SELECT \(literal: index) AS bucket, COUNT(*) AS n " + rows
+                + " AND \(unsafeRaw: column) >= \(bind: bucket.start.milliseconds) AND \(unsafeRaw: column) < \(bind: bucket.end.milliseconds)"
         }
-        return expression + " END"
-    }
-
-    static func perBucket(_ query: SQLQueryString, count: Int, on sql: any SQLDatabase) async throws -> [Int] {
-        var values = Array(repeating: 0, count: count)
-        for row in try await sql.raw(query).all() {
-            guard let bucket = try row.optionalInt("bucket"), values.indices.contains(bucket) else { continue }
-            values[bucket] = try row.int("n")
+        var values = Array(repeating: 0, count: buckets.count)
+        for row in try await sql.raw(counts.dropFirst().reduce(counts[0]) { $0 + " UNION ALL " + $1 }).all() {
+            let bucket = try row.int("bucket")
+            if values.indices.contains(bucket) { values[bucket] = try row.int("n") }
         }
         return values
     }
@@ -118,12 +104,12 @@ public struct AnalyticsRepository: Sendable {
             """
             SELECT priority, n, rn, duration FROM (
                 SELECT t.priority AS priority, t.completed_at - COALESCE(t.started_at, t.created_at) AS duration,
-                       ROW_NUMBER() OVER (PARTITION BY t.priority
-                                          ORDER BY t.completed_at - COALESCE(t.started_at, t.created_at)) AS rn,
-                       COUNT(*) OVER (PARTITION BY t.priority) AS n
+                       ROW_NUMBER() OVER by_duration AS rn,
+                       COUNT(*) OVER (by_duration ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS n
                 FROM tasks t
                 WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status = 'done'
                   AND t.completed_at >= \(bind: from) AND t.completed_at < \(bind: to)
+                WINDOW by_duration AS (PARTITION BY t.priority ORDER BY t.completed_at - COALESCE(t.started_at, t.created_at))
             ) ranked
             WHERE rn = (n + 1) / 2 OR rn = (9 * n + 9) / 10
             """
@@ -179,39 +165,43 @@ public struct AnalyticsRepository: Sendable {
         }
     }
 
-    /// Tasks in a flow column for far longer than that column's median (`AnalyticsRules`).
-    static func bottlenecks(_ scope: WorkspaceScope, project: SQLQueryString, now: Int64, on sql: any SQLDatabase) async throws
-        -> [AnalyticsReport.Bottleneck]
-    {
-        let columns = AnalyticsRules.flowColumns.map(\.boardOrder)
-        let rows = try await sql.raw(
-            """
-            WITH aged AS (
-                SELECT t.id, t.project_id, t.number, t.title, t.status,
-                       \(bind: now) - COALESCE(t.entered_status_at, t.created_at) AS age
-                FROM tasks t
-                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status_order IN (\(binds: columns))
-            ), ranked AS (
-                SELECT status, age, ROW_NUMBER() OVER (PARTITION BY status ORDER BY age) AS rn,
-                       COUNT(*) OVER (PARTITION BY status) AS n
-                FROM aged
-            ), medians AS (
-                SELECT status, age AS median FROM ranked WHERE rn = (n + 1) / 2
-            )
-            SELECT a.id, p.key AS project_key, a.number, a.title, a.status, a.age, m.median
-            FROM aged a JOIN medians m ON m.status = a.status JOIN projects p ON p.id = a.project_id
-            WHERE a.age > \(literal: AnalyticsRules.bottleneckFactor) * m.median
-              AND a.age > \(literal: Int(AnalyticsRules.bottleneckMinimum * 1000))
-            ORDER BY a.age DESC, a.id LIMIT 10
-            """
-        ).all()
-        return try rows.compactMap { row in
-            guard let status = TaskStatus(rawValue: try row.string("status")) else { return nil }
-            return .init(
-                taskID: try row.string("id"),
-                key: TaskKey(projectKey: try row.string("project_key"), number: try row.int("number")).description,
-                title: try row.string("title"), status: status, age: Double(try row.int64("age")) / 1000,
-                columnMedian: Double(try row.int64("median")) / 1000)
+    /// Tasks in a flow column for far longer than that column's median stay (`AnalyticsRules`).
+    /// Per column, two walks of `tasks_by_column_entry`: to the median (its position known from
+    /// the column's count) and then the oldest entries past the threshold — never a sort of the column.
+    static func bottlenecks(
+        _ scope: WorkspaceScope, project: SQLQueryString, counts: [TaskStatus: Int], now: Date, on sql: any SQLDatabase
+    ) async throws -> [AnalyticsReport.Bottleneck] {
+        var found: [AnalyticsReport.Bottleneck] = []
+        for status in AnalyticsRules.flowColumns {
+            let count = counts[status] ?? 0
+            guard count > 0 else { continue }
+            let column: SQLQueryString =
+                "FROM tasks t WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status_order = \(bind: status.boardOrder)"
+            // The median stay is the median entry time counted from the newest.
+            let medianEntry = try await sql.raw(
+                "SELECT t.entered_status_at AS entered " + column
+                    + " ORDER BY t.entered_status_at DESC LIMIT 1 OFFSET \(bind: AnalyticsRules.percentileIndex(50, count: count))"
+            ).first()
+            guard let entered = try medianEntry?.optionalInt("entered") else { continue }
+            let median = Double(now.milliseconds - Int64(entered)) / 1000
+            let enteredBefore = now.milliseconds - Int64(AnalyticsRules.bottleneckThreshold(median: median) * 1000)
+            let rows = try await sql.raw(
+                """
+                SELECT t.id, p.key AS project_key, t.number, t.title, t.entered_status_at AS entered
+                FROM tasks t JOIN projects p ON p.id = t.project_id
+                WHERE t.workspace_id = \(bind: scope.workspaceID)\(project) AND t.status_order = \(bind: status.boardOrder)
+                  AND t.entered_status_at < \(bind: enteredBefore)
+                ORDER BY t.entered_status_at LIMIT 10
+                """
+            ).all()
+            for row in rows {
+                found.append(.init(
+                    taskID: try row.string("id"),
+                    key: TaskKey(projectKey: try row.string("project_key"), number: try row.int("number")).description,
+                    title: try row.string("title"), status: status,
+                    age: Double(now.milliseconds - (try row.int64("entered"))) / 1000, columnMedian: median))
+            }
         }
+        return AnalyticsRules.longestWaiting(found)
     }
 }

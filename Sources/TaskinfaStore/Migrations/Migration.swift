@@ -25,5 +25,6 @@ extension Migration {
         .m003EventSequenceTrigger,
         .m004Hardening,
         .m005ReviewAndAnalytics,
+        .m006AnalyticsIndexes,
     ]
 }

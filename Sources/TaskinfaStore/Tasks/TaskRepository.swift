@@ -88,13 +88,14 @@ public struct TaskRepository: Sendable {
                 """
                 INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
                     priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
-                    created_at, updated_at, started_at, completed_at)
+                    created_at, updated_at, started_at, completed_at, entered_status_at)
                 VALUES (\(bind: task.id), \(bind: task.workspaceID), \(bind: task.projectID), \(bind: task.number),
                     \(bind: task.title), \(bind: task.description), \(bind: task.status.rawValue),
                     \(bind: task.status.boardOrder), \(bind: task.priority.rawValue), \(bind: task.priority.urgencyRank),
                     \(bind: TaskRow.labelsJSON(task.labels)), \(bind: task.assigneeID), \(bind: task.dueDate?.description),
                     \(bind: task.parentID), \(bind: task.position), 1, \(bind: task.createdBy), \(bind: now.milliseconds),
-                    \(bind: now.milliseconds), \(bind: task.startedAt.milliseconds), \(bind: task.completedAt.milliseconds))
+                    \(bind: now.milliseconds), \(bind: task.startedAt.milliseconds), \(bind: task.completedAt.milliseconds),
+                    \(bind: now.milliseconds))
                 """
             ).run()
             try await TaskRow.replaceLabels(of: task, on: sql, replacing: false)
