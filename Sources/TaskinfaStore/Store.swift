@@ -34,5 +34,7 @@ public struct Store: Sendable {
     public var analytics: AnalyticsRepository { AnalyticsRepository(store: self) }
     public var overview: OverviewRepository { OverviewRepository(store: self) }
     public var dependencies: DependencyRepository { DependencyRepository(store: self) }
+    public var invitations: InvitationRepository { InvitationRepository(store: self) }
+    public var mailOutbox: MailOutbox { MailOutbox(store: self) }
     public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
 }

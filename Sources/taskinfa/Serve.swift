@@ -52,6 +52,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Bytes of events a slow stream reader may fall behind before it is cut off to resume with Last-Event-ID, 4096–67108864 (env TASKINFA_STREAM_BUFFER_BYTES).")
     var streamBufferBytes: Int?
 
+    @Option(name: .customLong("smtp-url"), help: "Mail server for invitations and password resets: smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS) (env TASKINFA_SMTP_URL).")
+    var smtpURL: String?
+
+    @Option(name: .customLong("mail-from"), help: "Sender of the server's e-mails, e.g. \"Taskinfa <taskinfa@example.com>\" (env TASKINFA_MAIL_FROM).")
+    var mailFrom: String?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -107,6 +113,13 @@ struct Serve: AsyncParsableCommand {
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]
         configuration.secureCookies = secureCookies || environment["TASKINFA_SECURE_COOKIES"] == "1"
         configuration.trustProxy = trustProxy || environment["TASKINFA_TRUST_PROXY"] == "1"
+        if let url = smtpURL ?? environment["TASKINFA_SMTP_URL"] {
+            do {
+                configuration.smtp = try SMTPSettings.parse(url: url, from: mailFrom ?? environment["TASKINFA_MAIL_FROM"])
+            } catch let error as TaskinfaCore.ValidationError {
+                throw ValidationError(error.errors.map { "--\($0.field) \($0.message)" }.joined(separator: "; "))
+            }
+        }
 
         var logger = Logger(label: "taskinfa")
         logger.logLevel = configuration.logLevel
@@ -115,6 +128,12 @@ struct Serve: AsyncParsableCommand {
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
             // Written straight to the file descriptor: scripts wait for this line, unbuffered.
             FileHandle.standardOutput.write(Data("Taskinfa is running at http://\(shown):\(port)/\n".utf8))
+        }
+        if configuration.smtp == nil {
+            logger.notice(
+                "no mail server (--smtp-url): an invitation shows its link for the inviter to pass on, and password reset by e-mail is off")
+        } else if configuration.publicURL == nil {
+            logger.notice("links in e-mails point to \(configuration.linkBase); set --public-url if people reach the server elsewhere")
         }
         try await app.runService()
     }

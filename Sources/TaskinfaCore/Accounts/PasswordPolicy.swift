@@ -1,3 +1,5 @@
+import Foundation
+
 /// The password rules of OWASP ASVS 2.1 and NIST SP 800-63B §5.1.1.2: length rather than
 /// composition. A password is at least 12 characters and may be up to 128 (spaces and any printable
 /// Unicode allowed, so passphrases work); there are no "a capital, a digit and a symbol" rules;
@@ -184,4 +186,11 @@ enum GuessablePassword {
         "blue", "red", "black", "white", "green", "pink", "dog", "cat", "team", "work", "office", "company", "now",
         "here", "go", "up", "let", "get", "so", "too",
     ]
+}
+
+/// Reset links: single-use, short-lived, and few (a flood of reset mails is its own attack).
+public enum PasswordResetRules {
+    public static let validity: TimeInterval = 3600
+    /// Links sent per account per hour; more requests are answered the same and send nothing.
+    public static let limitPerHour = 3
 }

@@ -55,4 +55,6 @@ public enum IDPrefix: String, Sendable, CaseIterable {
     case savedFilter = "sf"
     case worker = "wrk"
     case execution = "exe"
+    case invitation = "inv"
+    case mail = "mail"
 }

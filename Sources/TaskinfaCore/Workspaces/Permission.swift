@@ -3,6 +3,8 @@ public enum Action: String, Sendable, CaseIterable {
     case readWorkspace
     case updateWorkspace
     case deleteWorkspace
+    /// Hand the workspace to another member (they become owner, the caller admin).
+    case transferWorkspace
     case manageMembers
     /// Leave a workspace of one's own accord.
     case leaveWorkspace
@@ -66,7 +68,7 @@ public enum Permission {
         case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .registerWorkers,
             .configureWorkers:
             .admin
-        case .deleteWorkspace: .owner
+        case .deleteWorkspace, .transferWorkspace: .owner
         }
     }
 
@@ -80,7 +82,7 @@ public enum Permission {
         // A key is a person's script: it works the board, but never manages keys, members, workers'
         // keys or the workspace's existence — those take a person who signed in.
         case (.apiKey, .manageOwnAPIKeys), (.apiKey, .manageAnyAPIKey), (.apiKey, .manageMembers),
-            (.apiKey, .leaveWorkspace), (.apiKey, .registerWorkers), (.apiKey, .deleteWorkspace), (.apiKey, .runExecutions),
+            (.apiKey, .leaveWorkspace), (.apiKey, .registerWorkers), (.apiKey, .deleteWorkspace), (.apiKey, .transferWorkspace), (.apiKey, .runExecutions),
             (.apiKey, .completeExecution):
             return .none
         case (.apiKey, _):

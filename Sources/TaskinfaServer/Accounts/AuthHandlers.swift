@@ -37,7 +37,7 @@ extension APIImplementation {
     }
 
     /// Opens a server-side session and sets its cookie on the response.
-    private func startSession(for user: User) async throws {
+    func startSession(for user: User) async throws {
         let token = store.random.token(count: 43)
         let info = RequestInfo.current
         let session = try await store.accounts.createSession(

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import OpenAPIRuntime
+import ServiceLifecycle
 import TaskinfaAPI
 import TaskinfaCore
 import TaskinfaStore
@@ -48,7 +49,7 @@ public func buildApplication(
         services: [
             database, hub, waiters, streams,
             LeaseReaper(store: store, interval: configuration.leaseReaperInterval, logger: logger),
-        ],
+        ] + mailServices(configuration, store: store, logger: logger),
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {
@@ -56,6 +57,14 @@ public func buildApplication(
         logger.info("database ready", metadata: ["database": "\(location)"])
     }
     return app
+}
+
+/// The outbox's sender, when a mail server is configured (without one nothing is ever queued).
+private func mailServices(_ configuration: ServerConfiguration, store: Store, logger: Logger) -> [any Service] {
+    guard let smtp = configuration.smtp else { return [] }
+    let heloName = URL(string: configuration.linkBase)?.host ?? "localhost"
+    let client = SMTPClient(settings: smtp, heloName: heloName)
+    return [MailDeliveryService(store: store, client: client, interval: configuration.mailInterval, logger: logger)]
 }
 
 /// RFC 3339 timestamps with milliseconds out, with or without fractions in.

@@ -40,10 +40,23 @@ public struct ServerConfiguration: Sendable {
     /// The URL workers and browsers reach this server at (for the commands it hands out);
     /// nil = derived from the request.
     public var publicURL: String?
+    /// The mail server for invitations and password resets; nil = no e-mail (inviters copy the
+    /// link, and password reset by e-mail is off).
+    public var smtp: SMTPSettings?
+    /// How often the mail outbox is looked at.
+    public var mailInterval: Duration = .seconds(2)
     public var clock: Clock = .live
     public var random: SecureRandom = .live
 
     public init() {}
+
+    /// Where links in e-mails point. Never taken from a request: a forged `Host` header on an
+    /// anonymous password-reset request must not send the victim's reset link to another site.
+    public var linkBase: String {
+        if let publicURL { return publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL }
+        let reachable = ["0.0.0.0", "::", ""].contains(host) ? "localhost" : host.contains(":") ? "[\(host)]" : host
+        return "http://\(reachable):\(port)"
+    }
 
     public func databaseLocation() throws -> DatabaseLocation {
         try DatabaseLocation.resolve(databaseURL: databaseURL, dataDirectory: dataDirectory)

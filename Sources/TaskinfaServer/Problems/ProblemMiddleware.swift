@@ -158,6 +158,7 @@ extension Action {
         case .readWorkspace: "read this workspace"
         case .updateWorkspace: "change the workspace"
         case .deleteWorkspace: "delete the workspace"
+        case .transferWorkspace: "hand the workspace to someone else"
         case .manageMembers: "manage members"
         case .leaveWorkspace: "leave the workspace"
         case .manageProjects: "create, change or delete projects"

@@ -73,4 +73,12 @@ extension APIImplementation {
         try await store.workspaces.removeMember(scope, userID: input.path.userId)
         return .noContent(.init())
     }
+
+    func transferOwnership(_ input: Operations.TransferOwnership.Input) async throws -> Operations.TransferOwnership.Output {
+        _ = try Access.signedInUser()
+        let scope = try await access.workspace(input.path.workspaceId)
+        guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let member = try await store.workspaces.transferOwnership(scope, to: body.userId)
+        return .ok(.init(body: .json(.init(member))))
+    }
 }

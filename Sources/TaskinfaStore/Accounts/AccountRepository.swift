@@ -16,13 +16,7 @@ public struct AccountRepository: Sendable {
             createdAt: now, updatedAt: now)
         do {
             try await store.database.write(workspace: nil) { sql in
-                try await sql.raw(
-                    """
-                    INSERT INTO users (id, email, name, password_hash, created_at, updated_at, last_login_at)
-                    VALUES (\(bind: user.id), \(bind: user.email), \(bind: user.name), \(bind: passwordHash),
-                            \(bind: now.milliseconds), \(bind: now.milliseconds), \(bind: now.milliseconds))
-                    """
-                ).run()
+                try await Self.insert(user, passwordHash: passwordHash, on: sql)
                 try await WorkspaceRepository.insert(workspace, owner: user, on: sql)
             }
         } catch where ConstraintViolation.isUnique(error) {
@@ -159,6 +153,18 @@ public struct AccountRepository: Sendable {
             ).first() != nil
         }
         if !revoked { throw NotFoundError("session", id: id) }
+    }
+
+    /// A new account's row (signing up, or accepting an invitation as a newcomer).
+    static func insert(_ user: User, passwordHash: String, on sql: any SQLDatabase) async throws {
+        let now = user.createdAt.milliseconds
+        try await sql.raw(
+            """
+            INSERT INTO users (id, email, name, password_hash, created_at, updated_at, last_login_at)
+            VALUES (\(bind: user.id), \(bind: user.email), \(bind: user.name), \(bind: passwordHash),
+                    \(bind: now), \(bind: now), \(bind: now))
+            """
+        ).run()
     }
 
     static func user(from row: any SQLRow) throws -> User {

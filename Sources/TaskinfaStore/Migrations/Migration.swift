@@ -26,5 +26,6 @@ extension Migration {
         .m004Hardening,
         .m005ReviewAndAnalytics,
         .m006AnalyticsIndexes,
+        .m007Invitations,
     ]
 }

@@ -142,16 +142,7 @@ public struct WorkspaceRepository: Sendable {
                 WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)
                 """
             ).run()
-            guard
-                let row = try await sql.raw(
-                    """
-                    SELECT u.*, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
-                    WHERE m.workspace_id = \(bind: scope.workspaceID) AND m.user_id = \(bind: userID)
-                    """
-                ).first()
-            else { throw NotFoundError("member", id: userID) }
-            return Member(
-                user: try AccountRepository.user(from: row), role: role, joinedAt: try row.date("joined_at"))
+            return try await Self.member(userID: userID, in: scope.workspaceID, on: sql)
         }
     }
 
@@ -168,6 +159,41 @@ public struct WorkspaceRepository: Sendable {
                 "DELETE FROM workspace_members WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)"
             ).run()
         }
+    }
+
+    /// The member becomes owner and the caller (an owner) admin, in one transaction: the workspace
+    /// is never without an owner, nor with one more than was meant.
+    public func transferOwnership(_ scope: WorkspaceScope, to userID: String) async throws -> Member {
+        try scope.require(.transferWorkspace)
+        guard userID != scope.userID else {
+            throw ValidationError(field: "user_id", message: "is you; choose another member to hand the workspace to")
+        }
+        return try await store.database.write(workspace: scope.workspaceID) { sql in
+            _ = try await Self.memberRole(userID: userID, in: scope.workspaceID, on: sql)
+            try await sql.raw(
+                "UPDATE workspace_members SET role = 'owner' WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)"
+            ).run()
+            try await sql.raw(
+                """
+                UPDATE workspace_members SET role = 'admin'
+                WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: scope.userID)
+                """
+            ).run()
+            return try await Self.member(userID: userID, in: scope.workspaceID, on: sql)
+        }
+    }
+
+    private static func member(userID: String, in workspaceID: String, on sql: any SQLDatabase) async throws -> Member {
+        guard
+            let row = try await sql.raw(
+                """
+                SELECT u.*, m.role, m.joined_at FROM workspace_members m JOIN users u ON u.id = m.user_id
+                WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID)
+                """
+            ).first()
+        else { throw NotFoundError("member", id: userID) }
+        return Member(
+            user: try AccountRepository.user(from: row), role: try Role.parse(row.string("role")), joinedAt: try row.date("joined_at"))
     }
 
     private static func memberRole(userID: String, in workspaceID: String, on sql: any SQLDatabase) async throws -> Role {

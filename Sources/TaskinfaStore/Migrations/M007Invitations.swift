@@ -1,0 +1,62 @@
+// Teams: invitations by e-mail, the mail outbox that sends them (and password resets) off the
+// request path with retries, and single-use password-reset tokens. Tokens are stored as hashes.
+extension Migration {
+    static let m007Invitations = Migration(
+        version: 7,
+        name: "invitations, mail outbox, password resets",
+        sqlite: statements(integer: "INTEGER"),
+        postgres: statements(integer: "BIGINT")
+    )
+
+    private static func statements(integer: String) -> [String] {
+        [
+            """
+            CREATE TABLE invitations (
+                id TEXT PRIMARY KEY,
+                workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+                email TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('owner', 'admin', 'member', 'viewer')),
+                token_hash TEXT NOT NULL UNIQUE,
+                invited_by TEXT NOT NULL,
+                inviter_name TEXT NOT NULL,
+                created_at \(integer) NOT NULL,
+                expires_at \(integer) NOT NULL,
+                sent_count INTEGER NOT NULL DEFAULT 1,
+                mail_id TEXT,
+                accepted_at \(integer),
+                accepted_by TEXT,
+                revoked_at \(integer)
+            )
+            """,
+            "CREATE INDEX invitations_by_workspace ON invitations(workspace_id, email)",
+            // One row per e-mail to send. `body` holds the link until the mail is sent and is
+            // cleared then; `locked_until` lets one replica at a time try a row.
+            """
+            CREATE TABLE mail_outbox (
+                id TEXT PRIMARY KEY,
+                recipient TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at \(integer) NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at \(integer) NOT NULL,
+                locked_until \(integer),
+                sent_at \(integer),
+                failed_at \(integer),
+                last_error TEXT
+            )
+            """,
+            "CREATE INDEX mail_outbox_due ON mail_outbox(sent_at, failed_at, next_attempt_at)",
+            """
+            CREATE TABLE password_resets (
+                token_hash TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                created_at \(integer) NOT NULL,
+                expires_at \(integer) NOT NULL,
+                used_at \(integer)
+            )
+            """,
+            "CREATE INDEX password_resets_by_user ON password_resets(user_id, created_at)",
+        ]
+    }
+}
