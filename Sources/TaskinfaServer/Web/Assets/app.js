@@ -3,6 +3,8 @@
 import { whenSignedOut } from './api.js';
 import { analyticsPage } from './analytics/analytics.js';
 import { onboardingPage } from './auth/onboarding.js';
+import { invitePage } from './auth/invite.js';
+import { forgotPasswordPage, resetPasswordPage } from './auth/password-reset.js';
 import { signInPage, signUpPage } from './auth/signin.js';
 import { mountBoard } from './board/board.js';
 import { prefetchBoard } from './board/board-data.js';
@@ -15,7 +17,7 @@ import { t } from './i18n.js';
 import { overviewPage } from './overview/overview.js';
 import { openPalette } from './palette/palette.js';
 import { projectsPage } from './projects/projects.js';
-import { navigate, onNavigate, parse, paths } from './router.js';
+import { accountPages, navigate, onNavigate, parse, paths } from './router.js';
 import { currentUser, forgetSession, loadSession, signOut, workspace, workspaces } from './session.js';
 import { settingsPage } from './settings/settings.js';
 import { dialogOpen } from './shell/dialog.js';
@@ -37,7 +39,7 @@ const lastWorkspaceKey = 'taskinfa.workspace';
 let current = null;
 
 function signInAgain() {
-  if (parse().name === 'signin') return;
+  if (accountPages.includes(parse().name)) return;
   forgetSession();
   closeWorkspace();
   const here = location.pathname + location.search;
@@ -151,6 +153,7 @@ function palette() {
       { id: 'nav-settings', label: t('palette.goSettings'), run: () => navigate(paths.settings(ws)) },
       { id: 'nav-sessions', label: t('palette.goSessions'), run: () => navigate(paths.settings(ws, 'sessions')) },
       { id: 'nav-keys', label: t('palette.goKeys'), run: () => navigate(paths.settings(ws, 'api-keys')) },
+      { id: 'nav-members', label: t('palette.goMembers'), run: () => navigate(paths.settings(ws, 'members')) },
       { id: 'new-task', label: t('palette.newTask'), hint: 'c', run: () => createTask('backlog') },
       ...columns.map((status) => ({ id: `new-${status}`, label: t('palette.newTaskIn', { column: columnName(status) }), run: () => createTask(status) })),
       ...columns.map((status) => ({ id: `filter-${status}`, label: t('palette.showColumn', { column: columnName(status) }), run: () => navigate(paths.board(ws, `?status=${status}`)) })),
@@ -203,6 +206,14 @@ async function show(route) {
     closeWorkspace();
     setTitle(t(route.name === 'signin' ? 'auth.signIn' : 'auth.createAccount'));
     replace(root, route.name === 'signin' ? signInPage(route) : signUpPage(route));
+    root.querySelector('[autofocus]')?.focus();
+    return;
+  }
+  if (['invite', 'forgot-password', 'reset-password'].includes(route.name)) {
+    closeWorkspace();
+    const pages = { invite: invitePage, 'forgot-password': forgotPasswordPage, 'reset-password': resetPasswordPage };
+    setTitle(t(`title.${route.name}`));
+    replace(root, pages[route.name](route));
     root.querySelector('[autofocus]')?.focus();
     return;
   }

@@ -4,6 +4,9 @@
 const patterns = [
   ['signin', /^\/signin$/],
   ['signup', /^\/signup$/],
+  ['invite', /^\/invite$/],
+  ['forgot-password', /^\/forgot-password$/],
+  ['reset-password', /^\/reset-password$/],
   ['onboarding', /^\/onboarding$/],
   ['new-workspace', /^\/new-workspace$/],
   ['board', /^\/w\/([^/]+)\/?(?:board)?$/],
@@ -18,6 +21,9 @@ const patterns = [
   ['home', /^\/$/],
 ];
 
+/** Pages outside any workspace that a person may open signed out. */
+export const accountPages = ['signin', 'signup', 'invite', 'forgot-password', 'reset-password'];
+
 /** {name, workspaceID, taskKey, section, query} for a URL. */
 export function parse(url = location) {
   const path = url.pathname;
@@ -25,7 +31,7 @@ export function parse(url = location) {
     const match = path.match(pattern);
     if (!match) continue;
     const route = { name, query: new URLSearchParams(url.search) };
-    if (!['signin', 'signup', 'onboarding', 'new-workspace', 'home'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
+    if (!accountPages.includes(name) && !['onboarding', 'new-workspace', 'home'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
     if (name === 'task') route.taskKey = decodeURIComponent(match[2]);
     if (name === 'worker') route.workerID = decodeURIComponent(match[2]);
     if (name === 'settings') route.section = match[2] ?? 'profile';
@@ -42,7 +48,7 @@ export function onNavigate(handler) {
 }
 
 export function navigate(path, { replace = false } = {}) {
-  if (path === location.pathname + location.search) return;
+  if (path === location.pathname + location.search + location.hash) return;
   if (replace) history.replaceState(null, '', path);
   else history.pushState(null, '', path);
   const route = parse();

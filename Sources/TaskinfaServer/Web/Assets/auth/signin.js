@@ -6,7 +6,7 @@ import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { loadSession } from '../session.js';
 
-function authPage(title, form, footer) {
+export function authPage(title, form, footer) {
   return h('main', { class: 'auth-page', id: 'main' },
     h('div', { class: 'auth-card' },
       h('div', { class: 'brand brand-large' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Taskinfa'),
@@ -40,8 +40,10 @@ export function signInPage(route) {
   });
   const next = route.query.get('next');
   return authPage(t('auth.signInTitle'), form,
-    h('p', { class: 'auth-footer' }, t('auth.noAccount'), ' ',
-      h('a', { href: `/signup${next ? `?next=${encodeURIComponent(next)}` : ''}` }, t('auth.createAccount'))));
+    h('div', {},
+      h('p', { class: 'auth-footer' }, h('a', { href: '/forgot-password' }, t('reset.forgot'))),
+      h('p', { class: 'auth-footer' }, t('auth.noAccount'), ' ',
+        h('a', { href: `/signup${next ? `?next=${encodeURIComponent(next)}` : ''}` }, t('auth.createAccount')))));
 }
 
 export function signUpPage() {

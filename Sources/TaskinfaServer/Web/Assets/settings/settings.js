@@ -1,4 +1,4 @@
-// Settings: profile and theme, active sessions (revoke one or all others), API keys (the secret
+// Settings: profile and theme, password, members and invitations (members/), active sessions (revoke one or all others), API keys (the secret
 // shown once with a copy button, rename, revoke, expiry and last use shown).
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
@@ -6,12 +6,13 @@ import { field, showErrors, whileBusy } from '../forms.js';
 import { formatDateTime, formatRelative, t } from '../i18n.js';
 import { paths } from '../router.js';
 import { currentUser, loadSession, workspace } from '../session.js';
+import { membersSection } from '../members/members.js';
 import { copyField } from '../shell/copy.js';
 import { confirmDialog, openDialog } from '../shell/dialog.js';
 import { applyTheme, currentTheme } from '../shell/theme.js';
 import { toast, toastError } from '../shell/toast.js';
 
-const sections = ['profile', 'sessions', 'api-keys'];
+const sections = ['profile', 'password', 'members', 'sessions', 'api-keys'];
 
 export function settingsPage(container, { workspaceID, section, onSignedOutEverywhere }) {
   const body = h('div', { class: 'settings-body' });
@@ -19,7 +20,7 @@ export function settingsPage(container, { workspaceID, section, onSignedOutEvery
     h('ul', {}, sections.map((name) => h('li', {},
       h('a', { href: paths.settings(workspaceID, name), 'aria-current': name === section ? 'page' : undefined }, t(`settings.${name}`))))));
   replace(container, h('div', { class: 'page settings' }, h('h1', { text: t('settings.title') }), h('div', { class: 'settings-layout' }, nav, body)));
-  const render = { profile: profile, sessions, 'api-keys': apiKeys }[section] ?? profile;
+  const render = { profile, password, members: membersSection, sessions, 'api-keys': apiKeys }[section] ?? profile;
   render(body, { workspaceID, onSignedOutEverywhere });
 }
 
@@ -56,6 +57,28 @@ function profile(body) {
       h('dt', { text: t('settings.memberSince') }), h('dd', { text: formatDateTime(user?.created_at) }),
       h('dt', { text: t('settings.lastSignIn') }), h('dd', { text: formatDateTime(user?.last_login_at) || '—' })),
     h('form', { class: 'form', onsubmit: (event) => event.preventDefault() }, theme)));
+}
+
+function password(body) {
+  const current = field({ label: t('password.current'), name: 'current_password', type: 'password', autocomplete: 'current-password', required: true });
+  const next = field({ label: t('password.new'), name: 'new_password', type: 'password', autocomplete: 'new-password', required: true, hint: t('auth.passwordRules') });
+  const form = h('form', { class: 'form password-form', novalidate: true }, current, next,
+    h('div', { class: 'row-actions' }, h('button', { type: 'submit', class: 'primary' }, t('password.change'))));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    whileBusy(form, async () => {
+      try {
+        await api.post('/auth/password', { current_password: current.control.value, new_password: next.control.value });
+        form.reset();
+        toast(t('password.changed'));
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+  });
+  replace(body, h('section', { 'aria-labelledby': 'password-heading' },
+    h('h2', { id: 'password-heading', text: t('settings.password') }),
+    h('p', { class: 'hint', text: t('password.explain') }), form));
 }
 
 function sessions(body) {
