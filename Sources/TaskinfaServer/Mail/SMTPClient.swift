@@ -105,8 +105,17 @@ final class SMTPConnection: Sendable {
                 .connect(host: settings.host, port: settings.port).get()
             return SMTPConnection(channel: channel, lines: lines, settings: settings)
         } catch {
-            throw SMTPError(description: "can't reach the mail server at \(settings.host):\(settings.port): \(error)")
+            throw SMTPError(description: "can't reach the mail server at \(settings.host):\(settings.port) (\(Self.reason(error)))")
         }
+    }
+
+    /// A connection failure in a few words: NIO's own descriptions list every address tried.
+    static func reason(_ error: any Error) -> String {
+        let text = String(describing: error)
+        if text.contains("refused") { return "connection refused" }
+        if text.lowercased().contains("timeout") || text.contains("timed out") { return "no answer" }
+        if text.contains("resolve") || text.contains("NXDOMAIN") || text.contains("address") { return "unknown host" }
+        return String(text.prefix(200))
     }
 
     /// Sends one command line and reads the reply; any other code than the expected is an error

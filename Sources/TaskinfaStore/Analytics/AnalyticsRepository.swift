@@ -17,46 +17,73 @@ public struct AnalyticsRepository: Sendable {
         let buckets = period.buckets(endingAt: now)
         let from = buckets.first!.start.milliseconds
         let to = buckets.last!.end.milliseconds
-        return try await store.database.read { sql in
+        let project: SQLQueryString = projectID.map { " AND t.project_id = \(bind: $0)" } ?? ""
+        let executions = ExecutionsOfPeriod(scope: scope, project: project, byProject: projectID != nil, from: from, to: to)
+        // Four independent reads on four connections, so that the figures are computed side by side
+        // on as many cores as there are. The burndown needs the counts it is derived from in the
+        // same read; the other figures need no agreement between them beyond their own query.
+        async let flow = store.database.read { sql in
             if let projectID { _ = try await ProjectRepository.load(projectID, scope: scope, on: sql) }
-            let project: SQLQueryString = projectID.map { " AND t.project_id = \(bind: $0)" } ?? ""
-            let statusCounts = try await Self.statusCounts(scope, project: project, on: sql)
-            let tasks: SQLQueryString = "FROM tasks t WHERE t.workspace_id = \(bind: scope.workspaceID)\(project)"
-            let created = try await Self.perBucket(buckets, counting: tasks, by: "t.created_at", on: sql)
-            let done = try await Self.perBucket(buckets, counting: tasks + " AND t.status = 'done'", by: "t.completed_at", on: sql)
-            // Open at a bucket's end: every task minus those created later, minus the done ones
-            // finished by then (a reopened task counts as open from its creation: its finish is gone).
-            let total = statusCounts.values.reduce(0, +)
-            let doneTotal = statusCounts[.done] ?? 0
-            var createdLater = created.reduce(0, +)
-            var doneLater = done.reduce(0, +)
-            var rows: [AnalyticsReport.Bucket] = []
-            for (index, interval) in buckets.enumerated() {
-                createdLater -= created[index]
-                doneLater -= done[index]
-                let remaining = (total - createdLater) - (doneTotal - doneLater)
-                rows.append(.init(interval: interval, done: done[index], created: created[index], remaining: max(0, remaining)))
-            }
-            // The finished task executions of the period (released ones were never attempts).
-            func executions(joining join: String) -> SQLQueryString {
-                // `join` is one of the fixed clauses below, never input.
-                "FROM executions e\(unsafeRaw: join)\(unsafeRaw: projectID == nil ? "" : " JOIN tasks t ON t.id = e.task_id")"
-                    + " WHERE e.workspace_id = \(bind: scope.workspaceID)\(project) AND e.kind = 'task'"
-                    + " AND e.status NOT IN ('running', 'released')"
-                    + " AND e.started_at >= \(bind: from) AND e.started_at < \(bind: to)"
-            }
-            return AnalyticsReport(
-                period: period, projectID: projectID, buckets: rows, statusCounts: statusCounts,
-                cycleTimes: try await Self.cycleTimes(scope, project: project, from: from, to: to, on: sql),
-                workers: try await Self.agentFigures(
-                    by: "e.worker_id", named: "COALESCE(w.name, e.worker_id)",
-                    executions(joining: " LEFT JOIN workers w ON w.id = e.worker_id"), on: sql),
-                executors: try await Self.agentFigures(
-                    by: "COALESCE(e.executor, 'unknown')", named: "COALESCE(e.executor, 'unknown')", executions(joining: ""),
-                    on: sql),
-                stopReasons: try await Self.stopReasons(executions(joining: ""), on: sql),
-                bottlenecks: try await Self.bottlenecks(scope, project: project, counts: statusCounts, now: now, on: sql))
+            let counts = try await Self.statusCounts(scope, project: project, on: sql)
+            let rows = try await Self.burndown(scope, project: project, buckets: buckets, counts: counts, on: sql)
+            return (counts, rows, try await Self.bottlenecks(scope, project: project, counts: counts, now: now, on: sql))
         }
+        async let cycleTimes = store.database.read { sql in
+            try await Self.cycleTimes(scope, project: project, from: from, to: to, on: sql)
+        }
+        async let agents = store.database.read { sql in
+            let workers = try await Self.agentFigures(
+                by: "e.worker_id", named: "COALESCE(w.name, e.worker_id)",
+                executions.query(joining: " LEFT JOIN workers w ON w.id = e.worker_id"), on: sql)
+            let executors = try await Self.agentFigures(
+                by: "COALESCE(e.executor, 'unknown')", named: "COALESCE(e.executor, 'unknown')", executions.query(joining: ""), on: sql)
+            return (workers, executors)
+        }
+        async let stopReasons = store.database.read { sql in try await Self.stopReasons(executions.query(joining: ""), on: sql) }
+        let (counts, rows, bottlenecks) = try await flow
+        return AnalyticsReport(
+            period: period, projectID: projectID, buckets: rows, statusCounts: counts, cycleTimes: try await cycleTimes,
+            workers: try await agents.0, executors: try await agents.1, stopReasons: try await stopReasons, bottlenecks: bottlenecks)
+    }
+
+    /// The finished task executions of the period (released ones were never attempts).
+    struct ExecutionsOfPeriod: Sendable {
+        let scope: WorkspaceScope
+        let project: SQLQueryString
+        let byProject: Bool
+        let from: Int64
+        let to: Int64
+
+        /// `join` is one of the fixed clauses of `report`, never input.
+        func query(joining join: String) -> SQLQueryString {
+            "FROM executions e\(unsafeRaw: join)\(unsafeRaw: byProject ? " JOIN tasks t ON t.id = e.task_id" : "")"
+                + " WHERE e.workspace_id = \(bind: scope.workspaceID)\(project) AND e.kind = 'task'"
+                + " AND e.status NOT IN ('running', 'released')"
+                + " AND e.started_at >= \(bind: from) AND e.started_at < \(bind: to)"
+        }
+    }
+
+    /// Done and created per bucket, and what was open at each bucket's end: every task minus those
+    /// created later, minus the done ones finished by then (a reopened task counts as open from its
+    /// creation: its finish is gone).
+    static func burndown(
+        _ scope: WorkspaceScope, project: SQLQueryString, buckets: [DateInterval], counts: [TaskStatus: Int], on sql: any SQLDatabase
+    ) async throws -> [AnalyticsReport.Bucket] {
+        let tasks: SQLQueryString = "FROM tasks t WHERE t.workspace_id = \(bind: scope.workspaceID)\(project)"
+        let created = try await perBucket(buckets, counting: tasks, by: "t.created_at", on: sql)
+        let done = try await perBucket(buckets, counting: tasks + " AND t.status = 'done'", by: "t.completed_at", on: sql)
+        let total = counts.values.reduce(0, +)
+        let doneTotal = counts[.done] ?? 0
+        var createdLater = created.reduce(0, +)
+        var doneLater = done.reduce(0, +)
+        var rows: [AnalyticsReport.Bucket] = []
+        for (index, interval) in buckets.enumerated() {
+            createdLater -= created[index]
+            doneLater -= done[index]
+            let remaining = (total - createdLater) - (doneTotal - doneLater)
+            rows.append(.init(interval: interval, done: done[index], created: created[index], remaining: max(0, remaining)))
+        }
+        return rows
     }
 
     // MARK: - Figures
