@@ -23,7 +23,7 @@ extension APIImplementation {
         guard configuration.smtp != nil else {
             throw HTTPError(
                 .serviceUnavailable,
-                message: "This server sends no e-mail (no --smtp-url). An operator can set a password with `taskinfa admin`.")
+                message: "This server sends no e-mail (no --smtp-url): ask its operator to set a new password with `taskinfa admin set-password`.")
         }
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
         let email = try Email.normalize(body.email)
