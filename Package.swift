@@ -214,6 +214,7 @@ let package = Package(
                 "TaskinfaCore",
                 "TaskinfaStore",
                 "TaskinfaServer",
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -12,7 +12,7 @@ budget=${2:-240}
 work=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
-"$binary" serve --port 0 --data-dir "$work/data" --bcrypt-cost 4 --log-level error > "$work/out" 2>&1 &
+"$binary" serve --port 0 --data-dir "$work/data" --bcrypt-cost 4 --log-level error --sign-in-limit 10000 --sign-up-limit 10000 > "$work/out" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   grep -q "running at" "$work/out" 2>/dev/null && break

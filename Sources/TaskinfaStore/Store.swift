@@ -36,5 +36,6 @@ public struct Store: Sendable {
     public var dependencies: DependencyRepository { DependencyRepository(store: self) }
     public var invitations: InvitationRepository { InvitationRepository(store: self) }
     public var mailOutbox: MailOutbox { MailOutbox(store: self) }
+    public var rateLimits: RateLimitRepository { RateLimitRepository(store: self) }
     public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
 }

@@ -58,6 +58,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("mail-from"), help: "Sender of the server's e-mails, e.g. \"Taskinfa <taskinfa@example.com>\" (env TASKINFA_MAIL_FROM).")
     var mailFrom: String?
 
+    @Option(name: .customLong("sign-in-limit"), help: "Sign-in attempts allowed per minute per client address and per account, 1–10000 (default 5; env TASKINFA_SIGN_IN_LIMIT).")
+    var signInLimit: Int?
+
+    @Option(name: .customLong("sign-up-limit"), help: "Sign-ups allowed per minute per client address, 1–10000 (default 3; env TASKINFA_SIGN_UP_LIMIT).")
+    var signUpLimit: Int?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -108,6 +114,14 @@ struct Serve: AsyncParsableCommand {
                 throw ValidationError("--stream-buffer-bytes must be between 4096 and 67108864")
             }
             configuration.streamBufferLimit = bytes
+        }
+        for (value, env, name, keyPath) in [
+            (signInLimit, "TASKINFA_SIGN_IN_LIMIT", "--sign-in-limit", \ServerConfiguration.signInsPerMinute),
+            (signUpLimit, "TASKINFA_SIGN_UP_LIMIT", "--sign-up-limit", \ServerConfiguration.signUpsPerMinute),
+        ] {
+            guard let limit = try integer(value, env: env) else { continue }
+            guard (1...10_000).contains(limit) else { throw ValidationError("\(name) must be between 1 and 10000") }
+            configuration[keyPath: keyPath] = limit
         }
         configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]

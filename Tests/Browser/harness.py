@@ -39,9 +39,12 @@ class Server:
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(os.path.join(self.folder, "server.log"), "ab")
+        # Every test signs people up from 127.0.0.1: the sign-up and sign-in limits are raised unless
+        # a test sets them.
+        limits = [flag for name in ("--sign-in-limit", "--sign-up-limit") if name not in extra for flag in (name, "10000")]
         self.process = subprocess.Popen(
             [binary, "serve", "--host", "127.0.0.1", "--port", str(self.port), "--data-dir", self.folder,
-             "--bcrypt-cost", "4", *extra],
+             "--bcrypt-cost", "4", *limits, *extra],
             stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:

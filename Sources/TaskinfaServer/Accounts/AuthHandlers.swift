@@ -6,6 +6,8 @@ import TaskinfaStore
 extension APIImplementation {
     func signup(_ input: Operations.Signup.Input) async throws -> Operations.Signup.Output {
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let limits = AuthRateLimits(store: store, configuration: configuration)
+        try await limits.check([(limits.signUpPerAddress, AuthRateLimits.address())])
         var validator = Validator()
         let email = validator.check { try Email.normalize(body.email) }
         let name = validator.check { try User.name(body.name, email: email ?? body.email) }
@@ -19,6 +21,10 @@ extension APIImplementation {
 
     func login(_ input: Operations.Login.Input) async throws -> Operations.Login.Output {
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
+        let limits = AuthRateLimits(store: store, configuration: configuration)
+        try await limits.check([
+            (limits.signInPerAddress, AuthRateLimits.address()), (limits.signInPerAccount, AuthRateLimits.account(body.email)),
+        ])
         let failure = AccessError.unauthenticated("the e-mail address or the password is wrong")
         guard let email = try? Email.normalize(body.email),
             let (user, hash) = try await store.accounts.credentials(email: email)

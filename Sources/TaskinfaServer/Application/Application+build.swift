@@ -49,6 +49,7 @@ public func buildApplication(
         services: [
             database, hub, waiters, streams,
             LeaseReaper(store: store, interval: configuration.leaseReaperInterval, logger: logger),
+            RateLimitPruner(store: store, interval: .seconds(300), logger: logger),
         ] + mailServices(configuration, store: store, logger: logger),
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import Synchronization
+import TaskinfaCore
 
 /// What the middleware learnt about the current request, readable from the generated handlers
 /// (which only see the decoded input). A task-local value: set for the duration of one request.
@@ -25,6 +26,8 @@ struct RequestInfo: Sendable {
     /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
     /// it as a header parameter, so the auth middleware writes it).
     var cookieJar: CookieJar?
+    /// The tightest rate limit the request was counted against, for the `RateLimit-*` headers.
+    var rateLimit: RateLimitNote?
 
     @TaskLocal static var current = RequestInfo()
 
@@ -37,4 +40,18 @@ final class CookieJar: Sendable {
 
     func set(_ cookie: String) { value.withLock { $0 = cookie } }
     var cookie: String? { value.withLock { $0 } }
+}
+
+/// The rate-limit verdict a handler reached, handed to the middleware that writes its headers.
+final class RateLimitNote: Sendable {
+    private let value = Mutex<RateLimitDecision?>(nil)
+
+    /// Keeps the verdict with the fewest requests left.
+    func record(_ decision: RateLimitDecision) {
+        value.withLock { current in
+            if current.map({ decision.remaining < $0.remaining }) ?? true { current = decision }
+        }
+    }
+
+    var decision: RateLimitDecision? { value.withLock { $0 } }
 }

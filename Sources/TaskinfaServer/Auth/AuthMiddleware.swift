@@ -28,6 +28,8 @@ struct AuthMiddleware: RouterMiddleware {
         var renewedCookie: String?
         let jar = CookieJar()
         info.cookieJar = jar
+        let rateLimit = RateLimitNote()
+        info.rateLimit = rateLimit
 
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else {
@@ -55,7 +57,18 @@ struct AuthMiddleware: RouterMiddleware {
             info.caller = .user(user, session: session)
         }
 
-        var response = try await RequestInfo.$current.withValue(info) { try await next(request, context) }
+        var response: Response
+        do {
+            response = try await RequestInfo.$current.withValue(info) { try await next(request, context) }
+        } catch {
+            // A refusal's answer is the problem middleware's; the rate-limit headers are this one's.
+            guard let decision = rateLimit.decision else { throw error }
+            var problem = ProblemMiddleware.problem(for: error).response()
+            decision.write(to: &problem.headers)
+            if let cookie = jar.cookie { problem.headers[.setCookie] = cookie }
+            return problem
+        }
+        rateLimit.decision?.write(to: &response.headers)
         if let cookie = jar.cookie ?? renewedCookie {
             response.headers[.setCookie] = cookie
         }

@@ -58,6 +58,9 @@ extension APIImplementation {
         if case .apiKey? = RequestInfo.current.caller {
             throw AccessError.refused("an API key can't accept an invitation; open the link in a browser")
         }
+        // Making an account here is a sign-up, limited like one.
+        let limits = AuthRateLimits(store: store, configuration: configuration)
+        try await limits.check([(limits.signUpPerAddress, AuthRateLimits.address())])
         var name: String?
         var password: String?
         if case .json(let body)? = input.body {

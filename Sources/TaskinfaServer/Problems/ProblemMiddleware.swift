@@ -57,6 +57,8 @@ struct ProblemMiddleware: RouterMiddleware {
             case .refused(let reason):
                 return Problem(.forbidden, slug: "forbidden", detail: reason)
             }
+        case let error as RateLimitedError:
+            return Problem(.tooManyRequests, slug: "rate-limited", detail: error.message)
         case let error as DecodingError:
             return decodingProblem(error)
         case let error as HTTPError:

@@ -1,9 +1,10 @@
 // Teams: invitations by e-mail, the mail outbox that sends them (and password resets) off the
-// request path with retries, and single-use password-reset tokens. Tokens are stored as hashes.
+// request path with retries, and single-use password-reset tokens (stored as hashes); and the
+// rate-limit counters, in the database so that every replica counts the same attempts.
 extension Migration {
     static let m007Invitations = Migration(
         version: 7,
-        name: "invitations, mail outbox, password resets",
+        name: "invitations, mail outbox, password resets, rate limits",
         sqlite: statements(integer: "INTEGER"),
         postgres: statements(integer: "BIGINT")
     )
@@ -57,6 +58,15 @@ extension Migration {
             )
             """,
             "CREATE INDEX password_resets_by_user ON password_resets(user_id, created_at)",
+            """
+            CREATE TABLE rate_limits (
+                counter TEXT NOT NULL,
+                window_start \(integer) NOT NULL,
+                hits INTEGER NOT NULL,
+                PRIMARY KEY (counter, window_start)
+            )
+            """,
+            "CREATE INDEX rate_limits_by_window ON rate_limits(window_start)",
         ]
     }
 }

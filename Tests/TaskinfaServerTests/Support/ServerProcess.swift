@@ -23,7 +23,8 @@ final class ServerProcess: @unchecked Sendable {
             throw ServerProcessError.missingBinary(Self.binary.path)
         }
         process.executableURL = Self.binary
-        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "warning"]
+        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "warning",
+            "--sign-in-limit", "10000", "--sign-up-limit", "10000"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments + extra
         process.standardOutput = output
