@@ -7,6 +7,7 @@ input comes back as a tool error rather than a crash.
     scripts/mcp-client-check.py path/to/taskinfa
 """
 import asyncio
+import hashlib
 import json
 import re
 import subprocess
@@ -50,7 +51,9 @@ async def main():
                                      {"email": "mcp@example.com", "password": "mauve kettle orbit"})
         cookie = headers["Set-Cookie"].split(";")[0]
         workspace = signup["workspace"]["id"]
-        _, _, key = request(base, "POST", f"/api/v1/workspaces/{workspace}/api-keys", {"name": "mcp"}, {"Cookie": cookie})
+        csrf = hashlib.sha256(b"taskinfa-csrf\x00" + cookie.split("=", 1)[1].encode()).hexdigest()
+        _, _, key = request(base, "POST", f"/api/v1/workspaces/{workspace}/api-keys", {"name": "mcp"},
+                            {"Cookie": cookie, "X-CSRF-Token": csrf})
         auth = {"Authorization": "Bearer " + key["secret"]}
         _, _, project = request(base, "POST", f"/api/v1/workspaces/{workspace}/projects",
                                 {"name": "Web", "key": "WEB"}, auth)

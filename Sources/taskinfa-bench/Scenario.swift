@@ -1,3 +1,4 @@
+import Crypto
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -112,6 +113,13 @@ struct Scenario: Sendable {
         }
     }
 
+    /// What the page sends with a write made with the session cookie (`taskinfa_session=…`): the
+    /// session's CSRF token, derived as the server derives it.
+    static func csrfToken(cookie: String) -> String {
+        let session = cookie.split(separator: "=", maxSplits: 1).last.map(String.init) ?? ""
+        return SHA256.hash(data: Data("taskinfa-csrf\u{0}\(session)".utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
     /// An account, an API key and a project; the client then speaks with the key. Returns the
     /// session cookie too (creating keys and workers needs a person).
     static func signUp(_ client: inout Client) async throws -> (workspace: String, project: String, cookie: String) {
@@ -131,6 +139,7 @@ struct Scenario: Sendable {
         keyRequest.method = .POST
         keyRequest.headers.add(name: "Content-Type", value: "application/json")
         keyRequest.headers.add(name: "Cookie", value: cookie)
+        keyRequest.headers.add(name: "X-CSRF-Token", value: csrfToken(cookie: cookie))
         keyRequest.body = .bytes(ByteBuffer(string: #"{"name":"bench"}"#))
         let keyResponse = try await client.http.execute(keyRequest, timeout: .seconds(10))
         let keyBody = try await keyResponse.body.collect(upTo: 1 << 20)

@@ -170,6 +170,7 @@ struct WorkerScenario: Sendable {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Cookie", value: cookie)
+        request.headers.add(name: "X-CSRF-Token", value: Scenario.csrfToken(cookie: cookie))
         request.body = .bytes(
             ByteBuffer(data: try JSONSerialization.data(withJSONObject: ["name": name, "configuration": configuration])))
         let response = try await admin.http.execute(request, timeout: .seconds(10))

@@ -1,6 +1,7 @@
 """What the browser tests share: a real `taskinfa serve` on 127.0.0.1, a headless Chromium driven
 by Selenium, the API spoken directly (to set up and to check what the page did), axe-core and
 screenshots."""
+import hashlib
 import json
 import os
 import shutil
@@ -86,6 +87,11 @@ class API:
             request.add_header("Content-Type", "application/json")
         if self.key:
             request.add_header("Authorization", "Bearer " + self.key)
+        elif method != "GET":
+            # What the page does: a write with the session cookie carries the session's CSRF token.
+            for cookie in self.cookies:
+                if cookie.name == "taskinfa_session":
+                    request.add_header("X-CSRF-Token", csrf_token(cookie.value))
         for name, value in (headers or {}).items():
             request.add_header(name, value)
         try:
@@ -112,6 +118,11 @@ class API:
     def column(self, workspace, status, **query):
         parameters = "&".join(f"{name}={value}" for name, value in {"status": status, "limit": 200, **query}.items())
         return [task["key"] for task in self.call("GET", f"/workspaces/{workspace}/tasks?{parameters}", expect=200)["tasks"]]
+
+
+def csrf_token(session_token):
+    """The session's anti-CSRF token, derived as the server derives it (`CSRFToken.of`)."""
+    return hashlib.sha256(b"taskinfa-csrf\x00" + session_token.encode()).hexdigest()
 
 
 def browser(width=1280, height=860, theme=None):

@@ -129,3 +129,43 @@ import Testing
         #expect(limit.decide(current: 3, previous: 4, at: start.addingTimeInterval(30)).allowed)
     }
 }
+
+/// Cookie-authenticated writes need the session's CSRF token as well as a same-origin request.
+@Suite struct CSRFTests {
+    @Test func aWriteWithTheCookieNeedsTheSessionsToken() async throws {
+        try await TestApp.run { api in
+            let ann = try await api.signUp("Ann")
+            guard case .cookie(let session) = ann.credential else { return }
+            let me = try await api.call(.get, "/api/v1/auth/me", as: ann.credential)
+            #expect(me.json["csrf_token"]?.string == CSRFToken.of(sessionToken: session))
+            let body: JSONValue = ["name": "Web", "key": "WEB"]
+            let path = "/api/v1/workspaces/\(ann.workspaceID)/projects"
+            let missing = try await api.call(.post, path, json: body, as: ann.credential, csrf: false)
+            #expect(missing.status == .forbidden && missing.text.contains("X-CSRF-Token"), "\(missing.text)")
+            let forged = try await api.call(
+                .post, path, json: body, as: ann.credential, headers: [HTTPField.Name(CSRFToken.header)!: String(repeating: "0", count: 64)])
+            #expect(forged.status == .forbidden)
+            let other = try await api.signUp("Bob")
+            guard case .cookie(let otherSession) = other.credential else { return }
+            let borrowed = try await api.call(
+                .post, path, json: body, as: ann.credential,
+                headers: [HTTPField.Name(CSRFToken.header)!: CSRFToken.of(sessionToken: otherSession)])
+            #expect(borrowed.status == .forbidden, "another session's token is no good")
+            #expect(try await api.call(.post, path, json: body, as: ann.credential).status == .created)
+            let key = try await api.apiKey(for: ann)
+            #expect(try await api.call(.post, path, json: ["name": "Ops", "key": "OPS"], as: key).status == .created, "keys need none")
+            #expect(try await api.call(.post, "/api/v1/auth/logout", as: ann.credential, csrf: false).status == .forbidden)
+        }
+    }
+
+    @Test func httpsIsRememberedOnceTheServerIsReachedOverIt() async throws {
+        try await TestApp.run(configure: { $0.secureCookies = true }) { api in
+            let reply = try await api.call(.get, "/healthz")
+            #expect(reply.headers[HTTPField.Name("Strict-Transport-Security")!] == "max-age=31536000; includeSubDomains")
+        }
+        try await TestApp.run { api in
+            let plain = try await api.call(.get, "/healthz")
+            #expect(plain.headers[HTTPField.Name("Strict-Transport-Security")!] == nil)
+        }
+    }
+}

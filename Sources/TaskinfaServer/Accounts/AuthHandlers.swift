@@ -73,7 +73,9 @@ extension APIImplementation {
         }
         let renamed = try await store.accounts.rename(userID: user.id, to: try User.name(body.name, email: user.email))
         let memberships = try await store.workspaces.memberships(userID: user.id)
-        return .ok(.init(body: .json(.init(user: .init(renamed), workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
+        return .ok(.init(body: .json(.init(
+            user: .init(renamed), workspaces: memberships.map { .init($0.workspace, role: $0.role) },
+            csrfToken: RequestInfo.current.csrfToken))))
     }
 
     func getMe(_ input: Operations.GetMe.Input) async throws -> Operations.GetMe.Output {
@@ -85,7 +87,8 @@ extension APIImplementation {
                     body: .json(
                         .init(
                             user: .init(user),
-                            workspaces: memberships.map { .init($0.workspace, role: $0.role) }))))
+                            workspaces: memberships.map { .init($0.workspace, role: $0.role) },
+                            csrfToken: RequestInfo.current.csrfToken))))
         case .apiKey(let found):
             let scope = try await access.workspace(found.key.workspaceID)
             let workspace = try await store.workspaces.get(scope)

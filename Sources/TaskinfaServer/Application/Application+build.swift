@@ -23,7 +23,7 @@ public func buildApplication(
     let hub = EventHub(store: store, logger: logger)
 
     let router = Router(context: AppRequestContext.self)
-    router.middlewares.add(SecurityHeadersMiddleware())
+    router.middlewares.add(SecurityHeadersMiddleware(alwaysHTTPS: configuration.secureCookies, trustProxy: configuration.trustProxy))
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))
 

@@ -26,6 +26,8 @@ struct RequestInfo: Sendable {
     /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
     /// it as a header parameter, so the auth middleware writes it).
     var cookieJar: CookieJar?
+    /// The CSRF token of the session the request came with (for `/auth/me`).
+    var csrfToken: String?
     /// The tightest rate limit the request was counted against, for the `RateLimit-*` headers.
     var rateLimit: RateLimitNote?
 

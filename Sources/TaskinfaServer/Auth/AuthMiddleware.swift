@@ -47,6 +47,8 @@ struct AuthMiddleware: RouterMiddleware {
             let (session, user) = try await store.accounts.session(tokenHash: TokenHash.of(token))
         {
             try checkSameOrigin(request)
+            try checkCSRFToken(request, sessionToken: token)
+            info.csrfToken = CSRFToken.of(sessionToken: token)
             var session = session
             if configuration.sessions.needsRenewal(session, now: store.clock.now()) {
                 session.expiresAt = try await store.accounts.renew(sessionID: session.id, policy: configuration.sessions)
@@ -73,6 +75,15 @@ struct AuthMiddleware: RouterMiddleware {
             response.headers[.setCookie] = cookie
         }
         return response
+    }
+
+    /// A write with the cookie must also carry the session's CSRF token (`/auth/me` hands it to the
+    /// page): the same-origin check alone trusts browsers to send `Origin`, this doesn't.
+    private func checkCSRFToken(_ request: Request, sessionToken: String) throws {
+        guard ![.get, .head, .options].contains(request.method) else { return }
+        guard CSRFToken.matches(request.headers[HTTPField.Name(CSRFToken.header)!], sessionToken: sessionToken) else {
+            throw AccessError.refused("missing or wrong X-CSRF-Token; reload the page")
+        }
     }
 
     /// A browser always sends `Origin` on a cross-site write; refusing a foreign origin (and

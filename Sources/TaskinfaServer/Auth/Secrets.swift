@@ -13,6 +13,26 @@ enum TokenHash {
     }
 }
 
+/// The anti-CSRF token of a session (a synchronizer token kept nowhere): derived from the session's
+/// secret, so only a page that can read `/auth/me` with the cookie — a page of this origin — learns
+/// it, and a forged cross-site request can't send it. Sessions end, and their token with them.
+public enum CSRFToken {
+    public static let header = "X-CSRF-Token"
+
+    public static func of(sessionToken: String) -> String {
+        SHA256.hash(data: Data("taskinfa-csrf\u{0}\(sessionToken)".utf8)).hexString
+    }
+
+    /// Compares without an early exit, so the time taken says nothing about how much matched.
+    static func matches(_ sent: String?, sessionToken: String) -> Bool {
+        guard let sent else { return false }
+        let expected = Array(of(sessionToken: sessionToken).utf8)
+        let given = Array(sent.utf8)
+        guard given.count == expected.count else { return false }
+        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}
+
 /// bcrypt, off the event loops: a hash at cost 12 takes a quarter of a second of CPU.
 final class PasswordHasher: Sendable {
     let cost: UInt8

@@ -2,11 +2,15 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Headers every response carries: no MIME sniffing, no framing, no referrer leaks, a strict
+/// Headers every response carries: HSTS once served over HTTPS, no MIME sniffing, no framing, no referrer leaks, a strict
 /// content security policy (the UI uses only its own scripts and styles), and no caching of API
 /// answers, which are per user.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    /// `--secure-cookies`: the server is reached over HTTPS whatever the request says.
+    var alwaysHTTPS = false
+    /// `--trust-proxy`: `X-Forwarded-Proto: https` says the request came over HTTPS.
+    var trustProxy = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
@@ -22,6 +26,10 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "same-origin"
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+        // Over HTTPS, browsers are told to never use plain HTTP for this host again (a year).
+        if alwaysHTTPS || (trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https") {
+            response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
+        }
         if request.uri.path.hasPrefix("/api/v1/") {
             response.headers[.cacheControl] = "no-store"
         }

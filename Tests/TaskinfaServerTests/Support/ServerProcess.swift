@@ -4,6 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import TaskinfaCore
+import TaskinfaServer
 import Testing
 
 /// A real `taskinfa serve` process (the binary SwiftPM built next to this test bundle), for what
@@ -98,7 +99,10 @@ struct HTTP: Sendable {
             request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(json)))
         }
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
-        if let cookie { request.headers.add(name: "Cookie", value: "taskinfa_session=\(cookie)") }
+        if let cookie {
+            request.headers.add(name: "Cookie", value: "taskinfa_session=\(cookie)")
+            if method != .GET { request.headers.add(name: CSRFToken.header, value: CSRFToken.of(sessionToken: cookie)) }
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
         let body = try await response.body.collect(upTo: 10 << 20)
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null

@@ -60,11 +60,16 @@ struct API: Sendable {
     @discardableResult
     func call(
         _ method: HTTPRequest.Method, _ path: String, json: JSONValue? = nil, raw: String? = nil, as credential: Credential? = nil,
-        headers extra: HTTPFields = [:]
+        headers extra: HTTPFields = [:], csrf: Bool = true
     ) async throws -> Reply {
         var headers = extra
         switch credential {
-        case .cookie(let token): headers[.cookie] = "taskinfa_session=\(token)"
+        case .cookie(let token):
+            headers[.cookie] = "taskinfa_session=\(token)"
+            // What the page does: every write with the cookie carries the session's token.
+            if csrf && ![.get, .head].contains(method) && headers[HTTPField.Name(CSRFToken.header)!] == nil {
+                headers[HTTPField.Name(CSRFToken.header)!] = CSRFToken.of(sessionToken: token)
+            }
         case .key(let secret): headers[.authorization] = "Bearer \(secret)"
         case nil: break
         }

@@ -42,12 +42,19 @@ export function query(parameters = {}) {
   return text ? `?${text}` : '';
 }
 
+/** The session's anti-CSRF token (from /auth/me), sent with every write. */
+let csrfToken = null;
+export function setCSRFToken(token) {
+  csrfToken = token ?? null;
+}
+
 /**
  * request('PATCH', '/tasks/WEB-1', {body, ifMatch: 3}) → {data, etag, status}.
  * Throws ApiError; a 401 outside sign-in also tells the app the session is gone.
  */
 export async function request(method, path, { body, ifMatch, signal, keepSession = false } = {}) {
   const headers = { Accept: 'application/json' };
+  if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
   let response;

@@ -1,5 +1,5 @@
 // Who is signed in and which workspaces they have, as /auth/me says.
-import { api, request } from './api.js';
+import { api, request, setCSRFToken } from './api.js';
 
 let me = null;
 
@@ -10,10 +10,12 @@ export async function loadSession() {
   } catch (error) {
     if (error.status === 401) {
       me = null;
+      setCSRFToken(null);
       return null;
     }
     throw error;
   }
+  setCSRFToken(me.csrf_token);
   return me;
 }
 
@@ -32,6 +34,7 @@ export function workspace(id) {
 /** The session ended elsewhere (expired, revoked): nobody is signed in here any more. */
 export function forgetSession() {
   me = null;
+  setCSRFToken(null);
 }
 
 export async function signOut() {
@@ -39,5 +42,6 @@ export async function signOut() {
     await api.post('/auth/logout', undefined, { keepSession: true });
   } finally {
     me = null;
+    setCSRFToken(null);
   }
 }
