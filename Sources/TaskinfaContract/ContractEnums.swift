@@ -329,3 +329,24 @@ extension Components.Schemas.FinishExecutionRequest.OutcomePayload {
         }
     }
 }
+
+// What an API key may be used for.
+extension Components.Schemas.KeyScope {
+    public init(_ value: KeyScope) {
+        switch value {
+        case .read: self = .read
+        case .write: self = .write
+        case .admin: self = .admin
+        case .worker: self = .worker
+        }
+    }
+
+    public var domain: KeyScope {
+        switch self {
+        case .read: .read
+        case .write: .write
+        case .admin: .admin
+        case .worker: .worker
+        }
+    }
+}

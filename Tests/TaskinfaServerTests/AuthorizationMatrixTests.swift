@@ -15,51 +15,55 @@ import Yams
 /// deletion) can't make the next caller look refused.
 @Suite struct AuthorizationMatrixTests {
     enum Caller: Int, CaseIterable, CustomStringConvertible {
-        case anonymous, viewer, member, admin, owner, outsider, apiKey, heldBot, idleBot
+        case anonymous, viewer, member, admin, owner, outsider, apiKey, heldBot, idleBot, readKey, writeKey
 
         var description: String {
-            ["anonymous", "viewer", "member", "admin", "owner", "outsider", "admin's API key", "bot holding the claim", "bot without it"][rawValue]
+            [
+                "anonymous", "viewer", "member", "admin", "owner", "outsider", "admin's API key", "bot holding the claim",
+                "bot without it", "admin's read-only key", "admin's read-write key",
+            ][rawValue]
         }
     }
 
     /// One letter per caller, in `Caller` order: anonymous, viewer, member, admin, owner, a member of
-    /// another workspace, an admin's API key, the worker holding the task's claim, another worker.
+    /// another workspace, an admin's API key (every scope), the worker holding the task's claim,
+    /// another worker, an admin's key with the `read` scope only, and one with `write` (not `admin`).
     /// `y` allowed, `n` denied.
     static let expected: [String: String] = [
         // Accounts: a person's own; keys and bots have no account to change.
-        "signup": "yyyyyyyyy", "login": "yyyyyyyyy", "logout": "nyyyyynnn", "getMe": "nyyyyyyyy", "updateMe": "nyyyyynnn",
-        "listSessions": "nyyyyynnn", "revokeSession": "nnnnynnnn", "changePassword": "nyyyyynnn",
-        "requestPasswordReset": "yyyyyyyyy", "confirmPasswordReset": "yyyyyyyyy",
+        "signup": "yyyyyyyyyyy", "login": "yyyyyyyyyyy", "logout": "nyyyyynnnnn", "getMe": "nyyyyyyyyyy", "updateMe": "nyyyyynnnnn",
+        "listSessions": "nyyyyynnnnn", "revokeSession": "nnnnynnnnnn", "changePassword": "nyyyyynnnnn",
+        "requestPasswordReset": "yyyyyyyyyyy", "confirmPasswordReset": "yyyyyyyyyyy",
         // Workspaces and members.
-        "listWorkspaces": "nyyyyyyyy", "createWorkspace": "nyyyyynnn", "getWorkspace": "nyyyynyyy",
-        "updateWorkspace": "nnnyynynn", "deleteWorkspace": "nnnnynnnn", "listMembers": "nyyyynyyy",
-        "updateMember": "nnnyynnnn", "removeMember": "nnnyynnnn", "transferOwnership": "nnnnynnnn",
+        "listWorkspaces": "nyyyyyyyyyy", "createWorkspace": "nyyyyynnnnn", "getWorkspace": "nyyyynyyyyy",
+        "updateWorkspace": "nnnyynynnnn", "deleteWorkspace": "nnnnynnnnnn", "listMembers": "nyyyynyyyyy",
+        "updateMember": "nnnyynnnnnn", "removeMember": "nnnyynnnnnn", "transferOwnership": "nnnnynnnnnn",
         // Invitations: admins, signed in; the link's page is public, accepting is the invited address's.
-        "listInvitations": "nnnyynnnn", "createInvitation": "nnnyynnnn", "revokeInvitation": "nnnyynnnn",
-        "resendInvitation": "nnnyynnnn", "getInvitation": "yyyyyyyyy", "acceptInvitation": "ynnnnnnnn",
+        "listInvitations": "nnnyynnnnnn", "createInvitation": "nnnyynnnnnn", "revokeInvitation": "nnnyynnnnnn",
+        "resendInvitation": "nnnyynnnnnn", "getInvitation": "yyyyyyyyyyy", "acceptInvitation": "ynnnnnnnnnn",
         // Keys: a signed-in person's own (admins: anyone's).
-        "listApiKeys": "nyyyynnnn", "createApiKey": "nyyyynnnn", "updateApiKey": "nnnyynnnn", "revokeApiKey": "nnnyynnnn",
+        "listApiKeys": "nyyyynnnnnn", "createApiKey": "nyyyynnnnnn", "updateApiKey": "nnnyynnnnnn", "revokeApiKey": "nnnyynnnnnn",
         // Projects.
-        "listProjects": "nyyyynyyy", "createProject": "nnnyynynn", "getProject": "nyyyynyyy", "updateProject": "nnnyynynn",
-        "deleteProject": "nnnyynynn",
+        "listProjects": "nyyyynyyyyy", "createProject": "nnnyynynnnn", "getProject": "nyyyynyyyyy", "updateProject": "nnnyynynnnn",
+        "deleteProject": "nnnyynynnnn",
         // Tasks: members write; the bot holding the claim writes its own task only.
-        "listTasks": "nyyyynyyy", "createTask": "nnyyynyyn", "countTasks": "nyyyynyyy", "getBoard": "nyyyynyyy",
-        "bulkTasks": "nnyyynynn", "getTask": "nyyyynyyy", "updateTask": "nnyyynyyn", "deleteTask": "nnnyynynn",
-        "moveTask": "nnyyynyyn", "listComments": "nyyyynyyy", "createComment": "nyyyynyyy", "getTaskActivity": "nyyyynyyy",
-        "getWorkspaceActivity": "nyyyynyyy", "streamEvents": "nyyyynyyy",
-        "listSavedFilters": "nyyyynynn", "createSavedFilter": "nyyyynynn", "updateSavedFilter": "nnnnynynn",
-        "deleteSavedFilter": "nnnnynynn",
+        "listTasks": "nyyyynyyyyy", "createTask": "nnyyynyynny", "countTasks": "nyyyynyyyyy", "getBoard": "nyyyynyyyyy",
+        "bulkTasks": "nnyyynynnny", "getTask": "nyyyynyyyyy", "updateTask": "nnyyynyynny", "deleteTask": "nnnyynynnny",
+        "moveTask": "nnyyynyynny", "listComments": "nyyyynyyyyy", "createComment": "nyyyynyyyny", "getTaskActivity": "nyyyynyyyyy",
+        "getWorkspaceActivity": "nyyyynyyyyy", "streamEvents": "nyyyynyyyyy",
+        "listSavedFilters": "nyyyynynnny", "createSavedFilter": "nyyyynynnny", "updateSavedFilter": "nnnnynynnny",
+        "deleteSavedFilter": "nnnnynynnny",
         // Workers: admins manage them; only a worker's own key runs as it.
-        "listWorkers": "nyyyynyyy", "createWorker": "nnnyynnnn", "getWorker": "nyyyynyyy", "updateWorker": "nnnyynynn",
-        "deleteWorker": "nnnyynnnn", "rotateWorkerKey": "nnnyynnnn", "listWorkerExecutions": "nyyyynyyy",
-        "workerHeartbeat": "nnnnnnnyn", "disconnectWorker": "nnnnnnnyn", "claimTask": "nnnnnnnyn",
+        "listWorkers": "nyyyynyyyyy", "createWorker": "nnnyynnnnnn", "getWorker": "nyyyynyyyyy", "updateWorker": "nnnyynynnnn",
+        "deleteWorker": "nnnyynnnnnn", "rotateWorkerKey": "nnnyynnnnnn", "listWorkerExecutions": "nyyyynyyyyy",
+        "workerHeartbeat": "nnnnnnnynnn", "disconnectWorker": "nnnnnnnynnn", "claimTask": "nnnnnnnynnn",
         // Executions: read by all members; written by the worker holding them; stopped by members.
-        "listExecutions": "nyyyynyyy", "getExecution": "nyyyynyyy", "getExecutionLogs": "nyyyynyyy",
-        "appendExecutionLogs": "nnnnnnnyn", "finishExecution": "nnnnnnnyn", "requestCompletion": "nnnnnnnyn",
-        "cancelExecution": "nnyyynynn", "getExecutionDiff": "nyyyynyyy", "reviewTask": "nnyyynynn",
-        "getAnalytics": "nyyyynyyy", "getOverview": "nyyyynyyy",
-        "listDependencies": "nyyyynyyy", "addDependency": "nnyyynyyn", "removeDependency": "nnyyynyyn",
-        "renderMarkdown": "nyyyyyyyy",
+        "listExecutions": "nyyyynyyyyy", "getExecution": "nyyyynyyyyy", "getExecutionLogs": "nyyyynyyyyy",
+        "appendExecutionLogs": "nnnnnnnynnn", "finishExecution": "nnnnnnnynnn", "requestCompletion": "nnnnnnnynnn",
+        "cancelExecution": "nnyyynynnny", "getExecutionDiff": "nyyyynyyyyy", "reviewTask": "nnyyynynnny",
+        "getAnalytics": "nyyyynyyyyy", "getOverview": "nyyyynyyyyy",
+        "listDependencies": "nyyyynyyyyy", "addDependency": "nnyyynyynny", "removeDependency": "nnyyynyynny",
+        "renderMarkdown": "nyyyyyyyyyy",
     ]
 
     /// What is wrong with `reply`, or nil when it is what the matrix says.
@@ -181,6 +185,12 @@ struct World: Sendable {
         try await api.task(owner, project: world.project, title: "held")
         world.otherTask = try #require(try await api.task(owner, project: world.project, title: "other", status: "backlog")["id"]?.string)
         world.credentials[.apiKey] = try await api.apiKey(for: owner, role: "admin")
+        for (caller, scope) in [(AuthorizationMatrixTests.Caller.readKey, "read"), (.writeKey, "write")] {
+            let made = try await api.call(
+                .post, "/api/v1/workspaces/\(owner.workspaceID)/api-keys",
+                json: ["name": .string(scope), "role": "admin", "scopes": [.string(scope)]], as: owner.credential)
+            world.credentials[caller] = .key(try #require(made.json["secret"]?.string, "\(made.text)"))
+        }
         let spare = try await api.call(
             .post, "/api/v1/workspaces/\(owner.workspaceID)/api-keys", json: ["name": "spare"], as: owner.credential)
         world.keyID = try #require(spare.json["api_key"]?["id"]?.string ?? spare.json["id"]?.string, "\(spare.text)")

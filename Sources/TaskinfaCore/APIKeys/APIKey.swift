@@ -18,6 +18,10 @@ public struct APIKey: Equatable, Sendable {
     /// Set for the key a worker hands the agent of one execution: it acts as the worker, only on that
     /// execution's task, and only while the execution runs.
     public var executionID: String?
+    /// What the key may be used for (see `KeyScope`).
+    public var scopes: Set<KeyScope> = [.read, .write]
+    /// Where the key may be used from; empty = anywhere.
+    public var allowedIPs: [CIDR] = []
 
     public init(
         id: String, workspaceID: String, userID: String, name: String, preview: String, role: Role,
@@ -42,6 +46,12 @@ public struct APIKey: Equatable, Sendable {
     public var principal: Principal {
         if workerID == nil { return .apiKey }
         return executionID == nil ? .worker : .agent
+    }
+
+    /// Whether a request from `address` may use the key (nil: an in-process caller with no address,
+    /// refused when there is an allowlist).
+    public func allows(address: String?) -> Bool {
+        allowedIPs.isEmpty || address.map { address in allowedIPs.contains { $0.contains(address) } } ?? false
     }
 
     public func isUsable(at now: Date) -> Bool {

@@ -39,7 +39,9 @@ extension Components.Schemas.ApiKey {
     init(_ key: APIKey) {
         self.init(
             id: key.id, workspaceId: key.workspaceID, userId: key.userID, name: key.name, preview: key.preview,
-            role: .init(key.role), createdAt: key.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt)
+            role: .init(key.role), createdAt: key.createdAt, expiresAt: key.expiresAt, lastUsedAt: key.lastUsedAt,
+            scopes: KeyScope.allCases.filter(key.scopes.contains).map(Components.Schemas.KeyScope.init),
+            allowedIps: key.allowedIPs.map(\.description))
     }
 }
 

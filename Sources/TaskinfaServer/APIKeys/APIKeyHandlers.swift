@@ -18,19 +18,26 @@ extension APIImplementation {
         var validator = Validator()
         let name = validator.check { try APIKeyRules.validName(body.name) }
         let expiry = validator.check { try APIKeyRules.expiry(days: body.expiresInDays, from: store.clock.now()) }
+        let scopes = validator.check { try body.scopes.map { try KeyScope.granted($0.map(\.domain)) } }
+        let allowlist = validator.check { try CIDR.allowlist(body.allowedIps ?? []) }
         try validator.throwIfInvalid()
         let secret = APIKeyRules.newSecret(store.random)
         let key = try await store.apiKeys.create(
             scope, name: name!, role: body.role?.domain ?? scope.role, expiresAt: expiry ?? nil,
-            tokenHash: TokenHash.of(secret), preview: APIKeyRules.preview(of: secret))
+            tokenHash: TokenHash.of(secret), preview: APIKeyRules.preview(of: secret), scopes: scopes ?? nil, allowedIPs: allowlist!)
         return .created(.init(body: .json(.init(apiKey: .init(key), secret: secret))))
     }
 
     func updateApiKey(_ input: Operations.UpdateApiKey.Input) async throws -> Operations.UpdateApiKey.Output {
         let scope = try await access.apiKey(input.path.keyId)
         guard case .json(let body) = input.body else { throw ValidationError(field: "body", message: "must be JSON") }
-        let name = try APIKeyRules.validName(body.name)
-        let key = try await store.apiKeys.rename(scope, keyID: input.path.keyId, name: name)
+        var validator = Validator()
+        let name = validator.check { try body.name.map(APIKeyRules.validName) }
+        let scopes = validator.check { try body.scopes.map { try KeyScope.granted($0.map(\.domain)) } }
+        let allowlist = validator.check { try body.allowedIps.map { try CIDR.allowlist($0) } }
+        try validator.throwIfInvalid()
+        let key = try await store.apiKeys.update(
+            scope, keyID: input.path.keyId, name: name ?? nil, scopes: scopes ?? nil, allowedIPs: allowlist ?? nil)
         return .ok(.init(body: .json(.init(key))))
     }
 

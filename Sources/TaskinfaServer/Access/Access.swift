@@ -35,7 +35,7 @@ struct Access: Sendable {
             return WorkspaceScope(
                 workspaceID: workspaceID, actor: caller.actor, role: found.role, principal: found.key.principal,
                 userID: found.user.id, workerID: found.key.workerID, executionID: found.key.executionID,
-                claimToken: RequestInfo.current.claimToken)
+                claimToken: RequestInfo.current.claimToken, keyScopes: found.key.scopes)
         }
     }
 

@@ -39,6 +39,9 @@ struct AuthMiddleware: RouterMiddleware {
             guard APIKeyRules.looksLikeKey(token),
                 let found = try await store.apiKeys.authenticate(tokenHash: TokenHash.of(token))
             else { throw AccessError.unauthenticated("the API key is unknown, revoked or expired") }
+            guard found.key.allows(address: info.ipAddress) else {
+                throw AccessError.refused("this API key can't be used from \(info.ipAddress ?? "an unknown address") (its IP allowlist)")
+            }
             try await store.apiKeys.touch(found.key)
             info.caller = .apiKey(found)
             // An execution's key is bound to its claim; a worker's own key presents it per request.

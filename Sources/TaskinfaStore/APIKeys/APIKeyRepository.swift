@@ -7,7 +7,8 @@ public struct APIKeyRepository: Sendable {
     let store: Store
 
     public func create(
-        _ scope: WorkspaceScope, name: String, role: Role, expiresAt: Date?, tokenHash: String, preview: String
+        _ scope: WorkspaceScope, name: String, role: Role, expiresAt: Date?, tokenHash: String, preview: String,
+        scopes: Set<KeyScope>? = nil, allowedIPs: [CIDR] = []
     ) async throws -> APIKey {
         try scope.require(.manageOwnAPIKeys)
         // A key never acts with more rights than the person who made it.
@@ -15,16 +16,20 @@ public struct APIKeyRepository: Sendable {
             throw ValidationError(field: "role", message: "must not exceed your own role (\(scope.role.rawValue))")
         }
         let now = store.now()
-        let key = APIKey(
+        var made = APIKey(
             id: store.random.id(.apiKey), workspaceID: scope.workspaceID, userID: scope.userID, name: name,
             preview: preview, role: role, createdAt: now, expiresAt: expiresAt, lastUsedAt: nil, revokedAt: nil)
+        made.scopes = scopes ?? KeyScope.personDefault(for: role)
+        made.allowedIPs = allowedIPs
+        let key = made
         try await store.database.write(workspace: scope.workspaceID) { sql in
             try await sql.raw(
                 """
-                INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, expires_at)
+                INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, expires_at,
+                                      scopes, allowed_ips)
                 VALUES (\(bind: key.id), \(bind: key.workspaceID), \(bind: key.userID), \(bind: key.name),
                         \(bind: tokenHash), \(bind: key.preview), \(bind: key.role.rawValue), \(bind: now.milliseconds),
-                        \(bind: expiresAt.milliseconds))
+                        \(bind: expiresAt.milliseconds), \(bind: KeyScope.stored(key.scopes)), \(bind: Self.storedIPs(allowedIPs)))
                 """
             ).run()
             try await EventLog.append(
@@ -57,10 +62,23 @@ public struct APIKeyRepository: Sendable {
         }
     }
 
-    public func rename(_ scope: WorkspaceScope, keyID: String, name: String) async throws -> APIKey {
+    /// Renames a key and/or changes its scopes or allowlist (nil leaves each as it is).
+    public func update(
+        _ scope: WorkspaceScope, keyID: String, name: String?, scopes: Set<KeyScope>?, allowedIPs: [CIDR]?
+    ) async throws -> APIKey {
         try await mutate(scope, keyID: keyID, event: .apiKeyUpdated) { sql, now in
-            try await sql.raw("UPDATE api_keys SET name = \(bind: name) WHERE id = \(bind: keyID)").run()
+            if let name { try await sql.raw("UPDATE api_keys SET name = \(bind: name) WHERE id = \(bind: keyID)").run() }
+            if let scopes {
+                try await sql.raw("UPDATE api_keys SET scopes = \(bind: KeyScope.stored(scopes)) WHERE id = \(bind: keyID)").run()
+            }
+            if let allowedIPs {
+                try await sql.raw("UPDATE api_keys SET allowed_ips = \(bind: Self.storedIPs(allowedIPs)) WHERE id = \(bind: keyID)").run()
+            }
         }
+    }
+
+    static func storedIPs(_ ranges: [CIDR]) -> String? {
+        ranges.isEmpty ? nil : (try? String(data: JSONEncoder().encode(ranges.map(\.description)), encoding: .utf8)) ?? nil
     }
 
     public func revoke(_ scope: WorkspaceScope, keyID: String) async throws {
@@ -183,11 +201,17 @@ public struct APIKeyRepository: Sendable {
     }
 
     static func key(from row: any SQLRow) throws -> APIKey {
-        APIKey(
+        var key = APIKey(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), userID: try row.string("user_id"),
             name: try row.string("name"), preview: try row.string("preview"), role: try Role.parse(row.string("role")),
             createdAt: try row.date("created_at"), expiresAt: try row.optionalDate("expires_at"),
             lastUsedAt: try row.optionalDate("last_used_at"), revokedAt: try row.optionalDate("revoked_at"),
             workerID: try row.optionalString("worker_id"), executionID: try row.optionalString("execution_id"))
+        key.scopes = KeyScope.parse(stored: try row.optionalString("scopes"))
+            ?? (key.workerID == nil ? KeyScope.personDefault(for: key.role) : KeyScope.workerDefault)
+        if let ips = try row.optionalString("allowed_ips"), let entries = try? JSONDecoder().decode([String].self, from: Data(ips.utf8)) {
+            key.allowedIPs = entries.compactMap { try? CIDR($0) }
+        }
+        return key
     }
 }

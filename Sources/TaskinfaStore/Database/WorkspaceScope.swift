@@ -19,11 +19,14 @@ public struct WorkspaceScope: Sendable, Equatable {
     public let executionID: String?
     /// The claim token the worker presented (`X-Taskinfa-Claim`), if any.
     public let claimToken: String?
+    /// The scopes of the API key the call came with; nil for a signed-in person.
+    public let keyScopes: Set<KeyScope>?
 
     public init(
         workspaceID: String, actor: Actor, role: Role, principal: Principal = .person, userID: String,
-        workerID: String? = nil, executionID: String? = nil, claimToken: String? = nil
+        workerID: String? = nil, executionID: String? = nil, claimToken: String? = nil, keyScopes: Set<KeyScope>? = nil
     ) {
+        self.keyScopes = keyScopes
         self.workspaceID = workspaceID
         self.actor = actor
         self.role = role
@@ -40,7 +43,14 @@ public struct WorkspaceScope: Sendable, Equatable {
     /// Checks role and principal; `heldWork` means the caller must still hold the task it writes to.
     @discardableResult
     public func require(_ action: Action) throws -> Reach {
-        try Permission.check(role, action, as: principal)
+        let reach = try Permission.check(role, action, as: principal)
+        if let keyScopes {
+            let needed = KeyScope.required(for: action)
+            guard keyScopes.contains(needed) else {
+                throw AccessError.refused("this API key's scopes (\(KeyScope.stored(keyScopes))) don't include \(needed.rawValue)")
+            }
+        }
+        return reach
     }
 
     /// The server itself (the lease reaper): acts as the system, with every right.

@@ -1,10 +1,11 @@
 // Teams: invitations by e-mail, the mail outbox that sends them (and password resets) off the
 // request path with retries, and single-use password-reset tokens (stored as hashes); and the
-// rate-limit counters, in the database so that every replica counts the same attempts.
+// rate-limit counters, in the database so that every replica counts the same attempts; API keys'
+// scopes and IP allowlists.
 extension Migration {
     static let m007Invitations = Migration(
         version: 7,
-        name: "invitations, mail outbox, password resets, rate limits",
+        name: "invitations, mail outbox, password resets, rate limits, key scopes",
         sqlite: statements(integer: "INTEGER"),
         postgres: statements(integer: "BIGINT")
     )
@@ -67,6 +68,9 @@ extension Migration {
             )
             """,
             "CREATE INDEX rate_limits_by_window ON rate_limits(window_start)",
+            // A key's scopes (comma-separated; none = the defaults of its kind) and IP allowlist (JSON).
+            "ALTER TABLE api_keys ADD COLUMN scopes TEXT",
+            "ALTER TABLE api_keys ADD COLUMN allowed_ips TEXT",
         ]
     }
 }

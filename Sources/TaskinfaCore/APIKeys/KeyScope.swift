@@ -1,0 +1,149 @@
+import Foundation
+
+/// What an API key may be used for, whatever its role: a read-only key for a dashboard script can't
+/// write even if its creator is an admin. `admin` includes `write`, which includes `read`; `worker`
+/// (running executions) belongs to workers' own keys. A key acts with the lesser of its scopes and
+/// its creator's current role.
+public enum KeyScope: String, CaseIterable, Sendable, Codable {
+    case read, write, admin, worker
+
+    /// The scope an action needs.
+    public static func required(for action: Action) -> KeyScope {
+        switch action {
+        case .readWorkspace: .read
+        case .runExecutions, .completeExecution: .worker
+        default: Permission.minimumRole(for: action) >= .admin ? .admin : .write
+        }
+    }
+
+    /// The scopes a key is given, each with the ones it includes. A person's key can't be a
+    /// worker's; no scope at all is refused by name.
+    public static func granted(_ requested: [KeyScope], field: String = "scopes") throws -> Set<KeyScope> {
+        guard !requested.isEmpty else { throw ValidationError(field: field, message: "must name at least one of read, write, admin") }
+        if requested.contains(.worker) {
+            throw ValidationError(field: field, message: "worker is the scope of a worker's own key; add a worker instead")
+        }
+        var scopes = Set(requested)
+        if scopes.contains(.admin) { scopes.insert(.write) }
+        if scopes.contains(.write) { scopes.insert(.read) }
+        return scopes
+    }
+
+    /// A person's key made before scopes existed, or without naming any: whatever its role allows
+    /// (the role still limits it), so that such keys keep working as they did.
+    public static func personDefault(for role: Role) -> Set<KeyScope> {
+        role >= .admin ? [.read, .write, .admin] : [.read, .write]
+    }
+    /// A worker's key and its agents' keys.
+    public static let workerDefault: Set<KeyScope> = [.read, .write, .worker]
+
+    /// Stored form: the scope names, sorted, comma-separated.
+    public static func stored(_ scopes: Set<KeyScope>) -> String {
+        scopes.map(\.rawValue).sorted().joined(separator: ",")
+    }
+
+    public static func parse(stored text: String?) -> Set<KeyScope>? {
+        guard let text, !text.isEmpty else { return nil }
+        return Set(text.split(separator: ",").compactMap { KeyScope(rawValue: String($0)) })
+    }
+}
+
+/// An address range of an IP allowlist, `203.0.113.0/24` or `2001:db8::/32` (a bare address is
+/// one host). A key with an allowlist works only from the addresses in it.
+public struct CIDR: Equatable, Sendable, CustomStringConvertible {
+    public let address: [UInt8]
+    public let prefix: Int
+
+    public static let maxPerKey = 20
+
+    public init(_ text: String, field: String = "allowed_ips") throws {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let parts = trimmed.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let bytes = CIDR.bytes(of: String(parts[0])) else {
+            throw ValidationError(field: field, message: "\(text.prefix(60)) is not an address or range like 203.0.113.0/24 or 2001:db8::/32")
+        }
+        let bits = bytes.count * 8
+        let prefix = parts.count == 2 ? Int(parts[1]) : bits
+        guard let prefix, (0...bits).contains(prefix) else {
+            throw ValidationError(field: field, message: "\(text.prefix(60)) has a prefix length out of 0–\(bits)")
+        }
+        self.address = bytes
+        self.prefix = prefix
+    }
+
+    /// Whether `text` (an IPv4 or IPv6 address; an IPv4-mapped IPv6 address counts as IPv4) is in range.
+    public func contains(_ text: String) -> Bool {
+        guard var bytes = CIDR.bytes(of: text) else { return false }
+        if address.count == 4, bytes.count == 16, bytes.prefix(12) == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF] {
+            bytes = Array(bytes.suffix(4))
+        }
+        guard bytes.count == address.count else { return false }
+        var remaining = prefix
+        for index in bytes.indices where remaining > 0 {
+            let take = min(8, remaining)
+            let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - take))
+            if bytes[index] & mask != address[index] & mask { return false }
+            remaining -= take
+        }
+        return true
+    }
+
+    public var description: String {
+        let text: String
+        if address.count == 4 {
+            text = address.map(String.init).joined(separator: ".")
+        } else {
+            text = stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }
+                .joined(separator: ":")
+        }
+        return prefix == address.count * 8 ? text : "\(text)/\(prefix)"
+    }
+
+    /// The bytes of an IPv4 (4) or IPv6 (16) address, or nil.
+    static func bytes(of text: String) -> [UInt8]? {
+        if text.contains(":") { return ipv6(text) }
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4 else { return nil }
+        var bytes: [UInt8] = []
+        for part in parts {
+            guard !part.isEmpty, part.count <= 3, part.allSatisfy(\.isASCII), let value = UInt8(part) else { return nil }
+            bytes.append(value)
+        }
+        return bytes
+    }
+
+    private static func ipv6(_ text: String) -> [UInt8]? {
+        var text = Substring(text)
+        if let zone = text.firstIndex(of: "%") { text = text[..<zone] }
+        let halves = text.components(separatedBy: "::")
+        guard halves.count <= 2 else { return nil }
+        func groups(_ part: String) -> [UInt16]? {
+            guard !part.isEmpty else { return [] }
+            var values: [UInt16] = []
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            for (index, piece) in pieces.enumerated() {
+                if index == pieces.count - 1, piece.contains("."), let v4 = bytes(of: String(piece)), v4.count == 4 {
+                    values += [UInt16(v4[0]) << 8 | UInt16(v4[1]), UInt16(v4[2]) << 8 | UInt16(v4[3])]
+                } else {
+                    guard (1...4).contains(piece.count), let value = UInt16(piece, radix: 16) else { return nil }
+                    values.append(value)
+                }
+            }
+            return values
+        }
+        guard let head = groups(halves[0]) else { return nil }
+        var all = head
+        if halves.count == 2 {
+            guard let tail = groups(halves[1]), head.count + tail.count < 8 else { return nil }
+            all += Array(repeating: 0, count: 8 - head.count - tail.count) + tail
+        }
+        guard all.count == 8 else { return nil }
+        return all.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
+    }
+
+    /// An allowlist as given (each entry checked, at most `maxPerKey`).
+    public static func allowlist(_ entries: [String], field: String = "allowed_ips") throws -> [CIDR] {
+        if entries.count > maxPerKey { throw ValidationError(field: field, message: "must have at most \(maxPerKey) entries") }
+        return try entries.map { try CIDR($0, field: field) }
+    }
+}
