@@ -248,16 +248,21 @@ def test_api_keys_are_created_once_shown_and_revoked(server, person, driver):
     driver.find_element(By.XPATH, '//button[normalize-space()="New API key"]').click()
     wait_visible(driver, "dialog[open]")
     field(driver, "Name").send_keys("CI script")
+    Select(field(driver, "Scope")).select_by_visible_text("Read only")
+    field(driver, "Allowed addresses").send_keys("127.0.0.1\n2001:db8::/32")
     driver.find_element(By.CSS_SELECTOR, "dialog[open] [type=submit]").click()
     secret = wait_visible(driver, "#new-key-secret").get_attribute("value")
     assert secret.startswith("tk_")
     # The key works, and the list shows only its preview.
     keyed = API(person["api"].server, key=secret)
-    assert keyed.call("GET", "/auth/me", expect=200)["api_key"]["name"] == "CI script"
+    made = keyed.call("GET", "/auth/me", expect=200)["api_key"]
+    assert made["name"] == "CI script" and made["scopes"] == ["read"], made
+    assert made["allowed_ips"] == ["127.0.0.1", "2001:db8::/32"], made
+    keyed.call("POST", f"/workspaces/{person['workspace']}/projects", {"name": "Ops", "key": "OPS"}, expect=403)
     driver.find_element(By.XPATH, '//dialog[@open]//button[normalize-space()="Done"]').click()
     row = wait_visible(driver, "tr[data-key-id]")
     assert secret not in driver.page_source
-    assert "CI script" in row.text
+    assert "CI script" in row.text and "Read only" in row.text and "from 2 address ranges" in row.text
     screenshot(driver, "settings-api-keys")
     assert not axe_violations(driver, "settings-light")
     row.find_element(By.XPATH, './/button[normalize-space()="Revoke"]').click()

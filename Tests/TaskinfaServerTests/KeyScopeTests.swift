@@ -105,6 +105,9 @@ import Testing
         #expect(host.contains("198.51.100.7") && !host.contains("198.51.100.8") && host.description == "198.51.100.7")
         let v6 = try CIDR("2001:db8::/32")
         #expect(v6.contains("2001:db8:ffff::1") && !v6.contains("2001:db9::"))
+        let loopback = try CIDR("::1")
+        #expect(v6.description == "2001:db8::/32" && loopback.description == "::1")
+        #expect((try CIDR("2001:db8:0:1:0:0:0:1")).description == "2001:db8:0:1::1")
         #expect(try CIDR("::/0").contains("::1") && !(try CIDR("::/0")).contains("10.0.0.1"))
         #expect(try CIDR("0.0.0.0/0").contains("10.1.2.3"))
         for bad in ["10.0.0.256", "10.0.0/8", "10.0.0.0/33", "2001:db8::/129", "1::2::3", "example.com", ""] {

@@ -93,10 +93,27 @@ public struct CIDR: Equatable, Sendable, CustomStringConvertible {
         if address.count == 4 {
             text = address.map(String.init).joined(separator: ".")
         } else {
-            text = stride(from: 0, to: 16, by: 2).map { String(UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]), radix: 16) }
-                .joined(separator: ":")
+            text = Self.compressed(stride(from: 0, to: 16, by: 2).map { UInt16(address[$0]) << 8 | UInt16(address[$0 + 1]) })
         }
         return prefix == address.count * 8 ? text : "\(text)/\(prefix)"
+    }
+
+    /// RFC 5952 text: lower-case hex groups, the longest run of two or more zero groups as `::`.
+    static func compressed(_ groups: [UInt16]) -> String {
+        var best = (start: -1, length: 0)
+        var index = 0
+        while index < groups.count {
+            guard groups[index] == 0 else { index += 1; continue }
+            var end = index
+            while end < groups.count && groups[end] == 0 { end += 1 }
+            if end - index > best.length { best = (index, end - index) }
+            index = end
+        }
+        let hex = groups.map { String($0, radix: 16) }
+        guard best.length >= 2 else { return hex.joined(separator: ":") }
+        let head = hex[..<best.start].joined(separator: ":")
+        let tail = hex[(best.start + best.length)...].joined(separator: ":")
+        return head + "::" + tail
     }
 
     /// The bytes of an IPv4 (4) or IPv6 (16) address, or nil.

@@ -726,4 +726,12 @@ export const messages = {
   'password.change': 'Change password',
   'password.changed': 'Password changed; every other session is signed out',
   'password.explain': 'Changing your password signs out every other browser and device at once.',
+  'keys.scope': 'Scope',
+  'keys.scope.read': 'Read only',
+  'keys.scope.write': 'Read and write',
+  'keys.scope.admin': 'Read, write and admin',
+  'keys.scopeHint': 'What the key may be used for; it never does more than its role allows.',
+  'keys.allowlist': 'Allowed addresses',
+  'keys.allowlistHint': 'IP addresses or ranges (203.0.113.0/24, 2001:db8::/32), one per line. Empty: anywhere.',
+  'keys.fromAddresses': 'from {count} address ranges',
 };

@@ -124,6 +124,11 @@ function sessions(body) {
   load().catch((error) => toastError(error, load));
 }
 
+/** The widest of a key's scopes (each includes the ones below it). */
+function topScope(scopes = []) {
+  return ['admin', 'write', 'read'].find((scope) => scopes.includes(scope)) ?? 'read';
+}
+
 function apiKeys(body, { workspaceID }) {
   const list = h('div');
   const role = workspace(workspaceID)?.role ?? 'member';
@@ -131,11 +136,13 @@ function apiKeys(body, { workspaceID }) {
     const result = await api.get(`/workspaces/${encodeURIComponent(workspaceID)}/api-keys`);
     replace(list, result.api_keys.length ? h('table', { class: 'table' },
       h('caption', { class: 'visually-hidden', text: t('settings.api-keys') }),
-      h('thead', {}, h('tr', {}, ['keys.name', 'keys.preview', 'keys.role', 'keys.created', 'keys.expires', 'keys.lastUsed', 'projects.actions'].map((key) => h('th', { scope: 'col', text: t(key) })))),
+      h('thead', {}, h('tr', {}, ['keys.name', 'keys.preview', 'keys.role', 'keys.scope', 'keys.created', 'keys.expires', 'keys.lastUsed', 'projects.actions'].map((key) => h('th', { scope: 'col', text: t(key) })))),
       h('tbody', {}, result.api_keys.map((key) => h('tr', { dataset: { keyId: key.id } },
         h('td', { text: key.name }),
         h('td', {}, h('code', { text: key.preview })),
         h('td', { text: t(`role.${key.role}`) }),
+        h('td', {}, h('span', { text: t(`keys.scope.${topScope(key.scopes)}`) }),
+          key.allowed_ips?.length ? h('span', { class: 'hint', title: key.allowed_ips.join(', '), text: ` · ${t('keys.fromAddresses', { count: key.allowed_ips.length })}` }) : null),
         h('td', { text: formatDateTime(key.created_at) }),
         h('td', { text: key.expires_at ? formatDateTime(key.expires_at) : t('keys.never') }),
         h('td', { text: key.last_used_at ? formatRelative(key.last_used_at) : t('keys.neverUsed') }),
@@ -157,7 +164,10 @@ function apiKeys(body, { workspaceID }) {
         const roles = ['owner', 'admin', 'member', 'viewer'];
         const allowed = roles.slice(roles.indexOf(role) >= 0 ? roles.indexOf(role) : 2);
         const keyRole = field({ label: t('keys.role'), name: 'role', type: 'select', value: allowed.includes('member') ? 'member' : allowed[0], options: allowed.map((value) => ({ value, label: t(`role.${value}`) })), hint: t('keys.roleHint') });
-        const form = h('form', { class: 'dialog-body form', novalidate: true }, name, expiry, keyRole,
+        const scopes = ['read', 'write', ...(['owner', 'admin'].includes(role) ? ['admin'] : [])];
+        const scope = field({ label: t('keys.scope'), name: 'scopes', type: 'select', value: 'write', options: scopes.map((value) => ({ value, label: t(`keys.scope.${value}`) })), hint: t('keys.scopeHint') });
+        const addresses = field({ label: t('keys.allowlist'), name: 'allowed_ips', type: 'textarea', rows: 3, hint: t('keys.allowlistHint'), spellcheck: 'false' });
+        const form = h('form', { class: 'dialog-body form', novalidate: true }, name, expiry, keyRole, scope, addresses,
           h('div', { class: 'dialog-actions' },
             h('button', { type: 'button', class: 'secondary', onclick: () => close() }, t('action.cancel')),
             h('button', { type: 'submit', class: 'primary' }, t('keys.create'))));
@@ -166,7 +176,8 @@ function apiKeys(body, { workspaceID }) {
           whileBusy(form, async () => {
             try {
               const created = await api.post(`/workspaces/${encodeURIComponent(workspaceID)}/api-keys`, {
-                name: name.control.value.trim(), role: keyRole.control.value,
+                name: name.control.value.trim(), role: keyRole.control.value, scopes: [scope.control.value],
+                allowed_ips: addresses.control.value.split(/[\s,]+/).filter(Boolean),
                 expires_in_days: expiry.control.value ? Number(expiry.control.value) : undefined,
               });
               replace(form, secretView(created, close));
