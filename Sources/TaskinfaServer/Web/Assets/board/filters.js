@@ -149,11 +149,13 @@ function savedFilters(workspaceID, current, apply) {
       savedCache.delete(workspaceID);
       saved = [];
     }
-    control.replaceChildren(
+    // (replaceChildren would write a null as the text "null".)
+    control.replaceChildren(...[
       h('option', { value: '' }, t('filters.savedChoose')),
       ...saved.map((item) => h('option', { value: item.id }, item.name)),
       h('option', { value: '__save' }, t('filters.saveCurrent')),
-      saved.length ? h('option', { value: '__manage' }, t('filters.manageSaved')) : null);
+      saved.length ? h('option', { value: '__manage' }, t('filters.manageSaved')) : null,
+    ].filter(Boolean));
   };
   fill(false);
   control.addEventListener('change', async () => {
