@@ -350,3 +350,43 @@ extension Components.Schemas.KeyScope {
         }
     }
 }
+
+// Where an invitation stands.
+extension Components.Schemas.Invitation.StatePayload {
+    public init(_ value: Invitation.State) {
+        switch value {
+        case .pending: self = .pending
+        case .expired: self = .expired
+        case .accepted: self = .accepted
+        case .revoked: self = .revoked
+        }
+    }
+
+    public var domain: Invitation.State {
+        switch self {
+        case .pending: .pending
+        case .expired: .expired
+        case .accepted: .accepted
+        case .revoked: .revoked
+        }
+    }
+}
+
+// How an e-mail fared.
+extension Components.Schemas.MailDelivery.StatePayload {
+    public init(_ value: MailDelivery.State) {
+        switch value {
+        case .queued: self = .queued
+        case .sent: self = .sent
+        case .failed: self = .failed
+        }
+    }
+
+    public var domain: MailDelivery.State {
+        switch self {
+        case .queued: .queued
+        case .sent: .sent
+        case .failed: .failed
+        }
+    }
+}

@@ -32,6 +32,9 @@ import TaskinfaCore
         roundTrips(Components.Schemas.Execution.StatusPayload.self, ExecutionStatus.self, toSchema: Components.Schemas.Execution.StatusPayload.init, toDomain: \.domain)
         roundTrips(Components.Schemas.Dependency.KindPayload.self, DependencyKind.self, toSchema: Components.Schemas.Dependency.KindPayload.init, toDomain: \.domain)
         roundTrips(Components.Schemas.AddDependencyRequest.KindPayload.self, DependencyKind.self, toSchema: Components.Schemas.AddDependencyRequest.KindPayload.init, toDomain: \.domain)
+        roundTrips(Components.Schemas.KeyScope.self, KeyScope.self, toSchema: Components.Schemas.KeyScope.init, toDomain: \.domain)
+        roundTrips(Components.Schemas.Invitation.StatePayload.self, Invitation.State.self, toSchema: Components.Schemas.Invitation.StatePayload.init, toDomain: \.domain)
+        roundTrips(Components.Schemas.MailDelivery.StatePayload.self, MailDelivery.State.self, toSchema: Components.Schemas.MailDelivery.StatePayload.init, toDomain: \.domain)
     }
 
     @Test func aWorkerReportsEveryFinalOutcomeButExpiry() {

@@ -131,6 +131,34 @@ import Testing
         }
     }
 
+    @Test func anExpiredTaskThatCameToWaitForOtherWorkGoesToTheBacklog() async throws {
+        let time = ManualClock()
+        try await TestApp.run(configure: {
+            $0.clock = time.clock
+            $0.leaseReaperInterval = .milliseconds(20)
+        }) { api in
+            let owner = try await api.signUp()
+            let project = try await api.project(owner, key: "DEP")
+            let worker = try await api.worker(owner, name: "gone")
+            try await api.task(owner, project: project, title: "held")
+            try await api.task(owner, project: project, title: "prerequisite", status: "backlog")
+            _ = try #require(try await api.claim(worker))
+            // While the agent works, someone makes the task wait for DEP-2; then the worker dies.
+            let added = try await api.call(
+                .post, "/api/v1/tasks/DEP-1/dependencies", json: ["depends_on_task_id": "DEP-2"], as: owner.credential)
+            #expect(added.status == .created || added.status == .ok, "\(added.text)")
+            time.advance(by: 46)
+            var task = JSONValue.null
+            for _ in 0..<100 {
+                task = try await api.call(.get, "/api/v1/tasks/DEP-1", as: owner.credential).json
+                if task["status"]?.string != "in_progress" { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(task["status"]?.string == "backlog", "not stuck in progress with a dead lease")
+            #expect(task["agent"]?["claimed_by"] == nil || task["agent"]?["claimed_by"]?.isNull == true)
+        }
+    }
+
     @Test func anExpiredLeaseReturnsTheTaskAndFencesTheStaleWorker() async throws {
         let time = ManualClock()
         try await TestApp.run(configure: {

@@ -120,11 +120,11 @@ extension Components.Schemas.Invitation {
     init(_ invitation: Invitation, now: Date) {
         self.init(
             id: invitation.id, workspaceId: invitation.workspaceID, email: invitation.email, role: .init(invitation.role),
-            state: .init(rawValue: invitation.state(at: now).rawValue)!, invitedBy: invitation.invitedBy,
+            state: .init(invitation.state(at: now)), invitedBy: invitation.invitedBy,
             inviterName: invitation.inviterName, createdAt: invitation.createdAt, expiresAt: invitation.expiresAt,
             sentCount: invitation.sentCount,
             delivery: invitation.delivery.map {
-                .init(value1: .init(state: .init(rawValue: $0.state.rawValue)!, attempts: $0.attempts, lastError: $0.lastError, sentAt: $0.sentAt))
+                .init(value1: .init(state: .init($0.state), attempts: $0.attempts, lastError: $0.lastError, sentAt: $0.sentAt))
             })
     }
 }

@@ -425,7 +425,14 @@ public struct ExecutionRepository: Sendable {
         if execution.kind == .reply {
             // A question the worker gave back waits for the next worker.
             if report.outcome != .released { task.agent.awaitingReplySince = nil }
-        } else if let status = disposition.status, task.status == .inProgress || task.status == status {
+        } else if var status = disposition.status, task.status == .inProgress || task.status == status {
+            // A task that came to wait for unfinished work while the agent ran can't re-enter the
+            // queue: it waits in the backlog until what it waits for is done.
+            if DependencyRules.needsFinishedBlockers(toEnter: status),
+                try await !Relations.unfinishedBlockers(of: task.id, on: sql).isEmpty
+            {
+                status = .backlog
+            }
             // Work given back was next in line: it returns to the top of its column, the rest to the bottom.
             let position: String
             if report.outcome == .released {
