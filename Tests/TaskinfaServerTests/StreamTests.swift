@@ -28,6 +28,42 @@ import Testing
         }
     }
 
+    @Test func onePersonHoldsAtMostTheirShareOfStreamsAcrossSessions() async throws {
+        try await TestApp.run(.live, configure: { $0.streamsPerOwner = 2 }) { api in
+            let account = try await api.signUp()
+            let port = try #require(api.client.port)
+            let path = "/api/v1/workspaces/\(account.workspaceID)/events"
+            let login = try await api.call(
+                .post, "/api/v1/auth/login", json: ["email": .string(account.email), "password": "mauve kettle orbit"])
+            let laptop = Credential.cookie(
+                try #require(login.headers[.setCookie]?.split(separator: ";").first?.split(separator: "=").last.map(String.init)))
+            let phone = account.credential
+            // Two streams of the laptop's session fill the person's share; the phone's is refused,
+            // and gets in once the laptop signs out (its streams end, their places come back).
+            _ = try await SSEClient.timeUntilEnded(port: port, path: path, credential: laptop, timeout: .seconds(8)) {
+                _ = try await SSEClient.timeUntilEnded(port: port, path: path, credential: laptop, timeout: .seconds(8)) {
+                    do {
+                        _ = try await SSEClient.timeUntilEnded(port: port, path: path, credential: phone, timeout: .seconds(1)) {}
+                        Issue.record("a third stream of the same person was let in")
+                    } catch SSEClient.SSEError.status(let code) {
+                        #expect(code == 429)
+                    }
+                    #expect(try await api.call(.post, "/api/v1/auth/logout", as: laptop).status == .noContent)
+                }
+            }
+            var reopened = false
+            for _ in 0..<20 where !reopened {
+                do {
+                    _ = try await SSEClient.timeUntilEnded(port: port, path: path, credential: phone, timeout: .milliseconds(200)) {}
+                    reopened = true
+                } catch {
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            #expect(reopened, "the ended streams gave their places back")
+        }
+    }
+
     @Test func endingASessionEndsItsStreamsAndNotTheOthers() async throws {
         try await TestApp.run(.live) { api in
             let account = try await api.signUp()

@@ -27,7 +27,8 @@ public func buildApplication(
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))
 
-    let streams = OpenStreams(store: store, interval: configuration.streamCredentialInterval, logger: logger)
+    let streams = OpenStreams(
+        store: store, interval: configuration.streamCredentialInterval, logger: logger, perOwnerLimit: configuration.streamsPerOwner)
     let waiters = CommitWaiters(commits: database.commits)
     let api = APIImplementation(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),

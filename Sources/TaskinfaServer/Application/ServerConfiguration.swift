@@ -47,6 +47,8 @@ public struct ServerConfiguration: Sendable {
     /// minute per address (plan §5.7). Tests that sign up many people from one address raise them.
     public var signInsPerMinute = 5
     public var signUpsPerMinute = 3
+    /// Event and log streams one person or key may hold open on one server.
+    public var streamsPerOwner = 50
     /// How often the mail outbox is looked at.
     public var mailInterval: Duration = .seconds(2)
     public var clock: Clock = .live

@@ -23,14 +23,19 @@ extension APIImplementation {
             }
             resumeAfter = value
         }
+        let ticket = try await streams.admitCurrent(workspaceID: scope.workspaceID)
         let stream = EventStream(
             workspace: scope.workspaceID, resumeAfter: resumeAfter, hub: hub, store: store,
             keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
             stallPatience: configuration.streamStallPatience,
-            connection: RequestInfo.current.connection, streams: streams,
-            credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
-        let body = HTTPBody(try await stream.bytes(), length: .unknown, iterationBehavior: .single)
-        return .ok(.init(body: .textEventStream(body)))
+            connection: RequestInfo.current.connection, streams: streams, ticket: ticket)
+        do {
+            let body = HTTPBody(try await stream.bytes(), length: .unknown, iterationBehavior: .single)
+            return .ok(.init(body: .textEventStream(body)))
+        } catch {
+            await streams.closed(ticket)
+            throw error
+        }
     }
 
     func getTaskActivity(_ input: Operations.GetTaskActivity.Input) async throws -> Operations.GetTaskActivity.Output {

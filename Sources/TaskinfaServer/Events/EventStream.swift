@@ -21,7 +21,8 @@ struct EventStream: Sendable {
     let stallPatience: Duration
     let connection: ClientConnection
     let streams: OpenStreams
-    let credential: OpenStreams.Credential
+    /// Its place among the open streams (`OpenStreams.admit`), taken before the answer starts.
+    let ticket: Int
 
     func bytes() async throws -> StreamBuffer.Bytes {
         let latest = try await hub.subscribe(workspace)
@@ -40,7 +41,7 @@ struct EventStream: Sendable {
         }
         // The producer lives as long as the client reads; the stream's end cancels it.
         let producer = Task {
-            let ticket = await streams.opened(credential, end: cutOff)
+            await streams.attach(ticket, end: cutOff)
             buffer.offer("retry: 2000\n: connected\n\n")
             if reset { buffer.offer("event: reset\ndata: {\"last_id\":\(latest)}\n\n") }
             // Streams never end on their own; they end when the server shuts down gracefully, so

@@ -31,7 +31,7 @@ extension APIImplementation {
                 keepAlive: configuration.keepAliveInterval, bufferLimit: configuration.streamBufferLimit,
                 stallPatience: configuration.streamStallPatience,
                 connection: RequestInfo.current.connection, streams: streams,
-                credential: OpenStreams.credential(of: try Access.caller(), workspaceID: scope.workspaceID))
+                ticket: try await streams.admitCurrent(workspaceID: scope.workspaceID))
             return .ok(.init(body: .textEventStream(HTTPBody(stream.bytes(), length: .unknown, iterationBehavior: .single))))
         }
         let entries = try await store.executions.logs(scope, taskRef: taskRef, id: id, after: after, limit: limit)

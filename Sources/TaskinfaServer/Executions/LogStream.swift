@@ -20,13 +20,14 @@ struct LogStream: Sendable {
     let stallPatience: Duration
     let connection: ClientConnection
     let streams: OpenStreams
-    let credential: OpenStreams.Credential
+    /// Its place among the open streams (`OpenStreams.admit`), taken before the answer starts.
+    let ticket: Int
 
     func bytes() -> StreamBuffer.Bytes {
         let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
-        let (scope, taskRef, executionID, store, waiters, keepAlive, connection, streams, credential) = (
+        let (scope, taskRef, executionID, store, waiters, keepAlive, connection, streams, ticket) = (
             self.scope, self.taskRef, self.executionID, self.store, self.waiters, self.keepAlive, self.connection,
-            self.streams, self.credential
+            self.streams, self.ticket
         )
         let cutOff: @Sendable () -> Void = {
             buffer.finish()
@@ -34,7 +35,7 @@ struct LogStream: Sendable {
         }
         var cursor = after
         let producer = Task {
-            let ticket = await streams.opened(credential, end: cutOff)
+            await streams.attach(ticket, end: cutOff)
             buffer.offer("retry: 2000\n: connected\n\n")
             let signals: Set<String> = [CommitSignal.logs(of: executionID), scope.workspaceID]
             await withGracefulShutdownHandler {

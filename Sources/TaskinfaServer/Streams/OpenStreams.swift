@@ -17,19 +17,33 @@ actor OpenStreams: Service {
 
     private struct Open {
         var credential: Credential
+        /// Whose stream it is: a person (every session of theirs) or an API key.
+        var owner: String
         var end: @Sendable () -> Void
     }
 
     private let store: Store
     private let interval: Duration
     private let logger: Logger
+    /// Streams one person or key may hold open on this server at once: a runaway script (or a leaked
+    /// key) can't pin the server's memory and connections with thousands of idle streams.
+    let perOwnerLimit: Int
     private var streams: [Int: Open] = [:]
     private var nextID = 0
 
-    init(store: Store, interval: Duration, logger: Logger) {
+    init(store: Store, interval: Duration, logger: Logger, perOwnerLimit: Int = 50) {
         self.store = store
         self.interval = interval
         self.logger = logger
+        self.perOwnerLimit = perOwnerLimit
+    }
+
+    /// Whose a caller's streams are (`Open.owner`).
+    static func owner(of caller: Caller) -> String {
+        switch caller {
+        case .user(let user, _): "user:\(user.id)"
+        case .apiKey(let found): "key:\(found.key.id)"
+        }
     }
 
     /// The credential of the current request, for a stream of `workspaceID`.
@@ -40,11 +54,31 @@ actor OpenStreams: Service {
         }
     }
 
-    /// Registers an open stream; `end` closes it. Returns the ticket to `close` it with.
-    func opened(_ credential: Credential, end: @escaping @Sendable () -> Void) -> Int {
+    /// Takes a place for a new stream of `owner`: the ticket to `attach` its end to and `close` it
+    /// with, or nil when the owner already holds `perOwnerLimit` streams here.
+    func admit(_ credential: Credential, owner: String) -> Int? {
+        guard streams.values.count(where: { $0.owner == owner }) < perOwnerLimit else { return nil }
         nextID += 1
-        streams[nextID] = Open(credential: credential, end: end)
+        streams[nextID] = Open(credential: credential, owner: owner, end: {})
         return nextID
+    }
+
+    /// How to end the stream of `ticket` (once its producer runs). A stream whose credential was
+    /// found revoked between its admission and this call ends at once.
+    func attach(_ ticket: Int, end: @escaping @Sendable () -> Void) {
+        guard streams[ticket] != nil else { return end() }
+        streams[ticket]?.end = end
+    }
+
+    /// Admits a stream for the current request's caller, or refuses it with 429.
+    func admitCurrent(workspaceID: String) throws -> Int {
+        let caller = try Access.caller()
+        guard let ticket = admit(Self.credential(of: caller, workspaceID: workspaceID), owner: Self.owner(of: caller)) else {
+            let decision = RateLimitDecision(allowed: false, limit: perOwnerLimit, remaining: 0, reset: 5, retryAfter: 5)
+            RequestInfo.current.rateLimit?.record(decision)
+            throw RateLimitedError(decision, message: "You have \(perOwnerLimit) streams open on this server; close one (a tab) first.")
+        }
+        return ticket
     }
 
     func closed(_ ticket: Int) {
