@@ -28,9 +28,10 @@ base=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/out" | head -1)
 curl -sf -c "$work/cookies" -H 'content-type: application/json' \
   -d '{"email":"fuzz@example.com","password":"mauve kettle orbit","name":"Fuzz"}' "$base/api/v1/auth/signup" > "$work/signup.json"
 workspace=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["workspace"]["id"])' "$work/signup.json")
-signup_session=$(awk '$6 == "taskinfa_session" { print $7 }' "$work/cookies")
-signup_csrf=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(b"taskinfa-csrf\x00" + sys.argv[1].encode()).hexdigest())' "$signup_session")
-key=$(curl -sf -b "$work/cookies" -H "X-CSRF-Token: $signup_csrf" -H 'content-type: application/json' -d '{"name":"fuzz"}' \
+# The session's CSRF token, derived as the server derives it (writes with the cookie carry it).
+session=$(awk '$6 == "taskinfa_session" { print $7 }' "$work/cookies")
+csrf=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(b"taskinfa-csrf\x00" + sys.argv[1].encode()).hexdigest())' "$session")
+key=$(curl -sf -b "$work/cookies" -H "X-CSRF-Token: $csrf" -H 'content-type: application/json' -d '{"name":"fuzz"}' \
   "$base/api/v1/workspaces/$workspace/api-keys" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 project=$(curl -sf -H "Authorization: Bearer $key" -H 'content-type: application/json' -d '{"name":"Fuzz","key":"FZ"}' \
   "$base/api/v1/workspaces/$workspace/projects" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
@@ -52,6 +53,4 @@ fuzz -H "Authorization: Bearer $key" --max-time "$budget" --exclude-operation-id
   --exclude-operation-id deleteWorkspace --exclude-operation-id revokeApiKey --exclude-operation-id removeMember
 # Pass 2, briefly: the destructive operations too, as the signed-in person (keys and members are a
 # person's to manage; a key gets 403 there).
-session=$(awk '$6 == "taskinfa_session" { print $7 }' "$work/cookies")
-csrf=$(python3 -c 'import hashlib,sys; print(hashlib.sha256(b"taskinfa-csrf\x00" + sys.argv[1].encode()).hexdigest())' "$session")
 fuzz -H "Cookie: taskinfa_session=$session" -H "X-CSRF-Token: $csrf" --max-time 30 --exclude-operation-id streamEvents --phases coverage,fuzzing

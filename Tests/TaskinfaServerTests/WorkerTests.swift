@@ -131,12 +131,28 @@ import Testing
         }
     }
 
-    @Test func anExpiredTaskThatCameToWaitForOtherWorkGoesToTheBacklog() async throws {
-        let time = ManualClock()
-        try await TestApp.run(configure: {
+    /// A server on `time` whose lease reaper looks every 20 ms.
+    static func reapingSoon(_ time: ManualClock) -> (inout ServerConfiguration) -> Void {
+        {
             $0.clock = time.clock
             $0.leaseReaperInterval = .milliseconds(20)
-        }) { api in
+        }
+    }
+
+    /// The task once its status satisfies `done` (or as it is after two seconds).
+    static func task(_ key: String, _ api: API, _ owner: API.Account, until done: (String?) -> Bool) async throws -> JSONValue {
+        var task = JSONValue.null
+        for _ in 0..<100 {
+            task = try await api.call(.get, "/api/v1/tasks/\(key)", as: owner.credential).json
+            if done(task["status"]?.string) { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return task
+    }
+
+    @Test func anExpiredTaskThatCameToWaitForOtherWorkGoesToTheBacklog() async throws {
+        let time = ManualClock()
+        try await TestApp.run(configure: Self.reapingSoon(time)) { api in
             let owner = try await api.signUp()
             let project = try await api.project(owner, key: "DEP")
             let worker = try await api.worker(owner, name: "gone")
@@ -148,12 +164,7 @@ import Testing
                 .post, "/api/v1/tasks/DEP-1/dependencies", json: ["depends_on_task_id": "DEP-2"], as: owner.credential)
             #expect(added.status == .created || added.status == .ok, "\(added.text)")
             time.advance(by: 46)
-            var task = JSONValue.null
-            for _ in 0..<100 {
-                task = try await api.call(.get, "/api/v1/tasks/DEP-1", as: owner.credential).json
-                if task["status"]?.string != "in_progress" { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let task = try await Self.task("DEP-1", api, owner) { $0 != "in_progress" }
             #expect(task["status"]?.string == "backlog", "not stuck in progress with a dead lease")
             #expect(task["agent"]?["claimed_by"] == nil || task["agent"]?["claimed_by"]?.isNull == true)
         }
@@ -161,10 +172,7 @@ import Testing
 
     @Test func anExpiredLeaseReturnsTheTaskAndFencesTheStaleWorker() async throws {
         let time = ManualClock()
-        try await TestApp.run(configure: {
-            $0.clock = time.clock
-            $0.leaseReaperInterval = .milliseconds(20)
-        }) { api in
+        try await TestApp.run(configure: Self.reapingSoon(time)) { api in
             let owner = try await api.signUp()
             let project = try await api.project(owner, key: "EXP")
             let stale = try await api.worker(owner, name: "stale")
@@ -180,12 +188,7 @@ import Testing
             #expect(try await api.call(.get, "/api/v1/tasks/EXP-1", as: owner.credential).json["status"]?.string == "in_progress")
             // Then the worker goes silent.
             time.advance(by: 46)
-            var task = JSONValue.null
-            for _ in 0..<100 {
-                task = try await api.call(.get, "/api/v1/tasks/EXP-1", as: owner.credential).json
-                if task["status"]?.string == "todo" { break }
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            let task = try await Self.task("EXP-1", api, owner) { $0 == "todo" }
             #expect(task["status"]?.string == "todo")
             #expect(task["agent"]?["failed_attempts"]?.int == 1)
             #expect(task["agent"]?["claimed_by"] == nil || task["agent"]?["claimed_by"]?.isNull == true)

@@ -49,7 +49,7 @@ extension APIImplementation {
         let session = try await store.accounts.createSession(
             userID: user.id, tokenHash: TokenHash.of(token), ipAddress: info.ipAddress, userAgent: info.userAgent,
             policy: configuration.sessions)
-        info.cookieJar?.set(
+        info.responseNotes?.set(
             SessionCookie.set(
                 token: token, expires: session.expiresAt, now: store.clock.now(),
                 secure: info.isSecure || configuration.secureCookies))
@@ -59,7 +59,7 @@ extension APIImplementation {
         let (user, session) = try Access.signedInUser()
         try await store.accounts.revokeSession(id: session.id, userID: user.id)
         let secure = RequestInfo.current.isSecure || configuration.secureCookies
-        RequestInfo.current.cookieJar?.set(SessionCookie.clear(secure: secure))
+        RequestInfo.current.responseNotes?.set(SessionCookie.clear(secure: secure))
         return .noContent(.init())
     }
 

@@ -23,37 +23,34 @@ struct RequestInfo: Sendable {
     /// The connection the request came on.
     var connection = ClientConnection(channel: nil)
 
-    /// A `Set-Cookie` the handler wants on the response (the generated code would percent-encode
-    /// it as a header parameter, so the auth middleware writes it).
-    var cookieJar: CookieJar?
-    /// The CSRF token of the session the request came with (for `/auth/me`).
-    var csrfToken: String?
-    /// The tightest rate limit the request was counted against, for the `RateLimit-*` headers.
-    var rateLimit: RateLimitNote?
+    /// What the handler wants on the response beyond its body (a cookie, rate-limit headers): the
+    /// generated code would percent-encode them as header parameters, so the auth middleware writes them.
+    var responseNotes: ResponseNotes?
+    /// The secret of the session the request came with.
+    var sessionToken: String?
+
+    /// The CSRF token of the request's session (for `/auth/me`), derived only when asked for.
+    var csrfToken: String? { sessionToken.map { CSRFToken.of(sessionToken: $0) } }
 
     @TaskLocal static var current = RequestInfo()
 
     func isNull(_ path: String) -> Bool { explicitNulls.contains(path) }
 }
 
-/// The session cookie a handler sets or clears, handed to the middleware that writes the header.
-final class CookieJar: Sendable {
-    private let value = Mutex<String?>(nil)
+/// The session cookie a handler sets or clears, and the tightest rate limit it counted the request
+/// against, handed to the middleware that writes their headers. One per request.
+final class ResponseNotes: Sendable {
+    private let state = Mutex<(cookie: String?, rateLimit: RateLimitDecision?)>((nil, nil))
 
-    func set(_ cookie: String) { value.withLock { $0 = cookie } }
-    var cookie: String? { value.withLock { $0 } }
-}
-
-/// The rate-limit verdict a handler reached, handed to the middleware that writes its headers.
-final class RateLimitNote: Sendable {
-    private let value = Mutex<RateLimitDecision?>(nil)
+    func set(_ cookie: String) { state.withLock { $0.cookie = cookie } }
+    var cookie: String? { state.withLock { $0.cookie } }
 
     /// Keeps the verdict with the fewest requests left.
     func record(_ decision: RateLimitDecision) {
-        value.withLock { current in
-            if current.map({ decision.remaining < $0.remaining }) ?? true { current = decision }
+        state.withLock { current in
+            if current.rateLimit.map({ decision.remaining < $0.remaining }) ?? true { current.rateLimit = decision }
         }
     }
 
-    var decision: RateLimitDecision? { value.withLock { $0 } }
+    var rateLimit: RateLimitDecision? { state.withLock { $0.rateLimit } }
 }

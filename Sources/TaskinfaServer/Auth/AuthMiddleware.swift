@@ -20,16 +20,14 @@ struct AuthMiddleware: RouterMiddleware {
         var info = RequestInfo.current
         info.ipAddress = clientAddress(request, context: context)
         info.userAgent = request.headers[.userAgent]
-        info.isSecure = isSecure(request)
+        info.isSecure = RequestSecurity.arrivedOverHTTPS(request, trustProxy: configuration.trustProxy)
         info.authority = request.head.authority
         info.wantsEventStream = request.headers[.accept]?.contains("text/event-stream") == true
         // In-process test drivers hand over a channel that was never connected: nothing to watch.
         info.connection = ClientConnection(channel: context.channel.isActive ? context.channel : nil)
         var renewedCookie: String?
-        let jar = CookieJar()
-        info.cookieJar = jar
-        let rateLimit = RateLimitNote()
-        info.rateLimit = rateLimit
+        let notes = ResponseNotes()
+        info.responseNotes = notes
 
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer ") else {
@@ -51,7 +49,7 @@ struct AuthMiddleware: RouterMiddleware {
         {
             try checkSameOrigin(request)
             try checkCSRFToken(request, sessionToken: token)
-            info.csrfToken = CSRFToken.of(sessionToken: token)
+            info.sessionToken = token
             var session = session
             if configuration.sessions.needsRenewal(session, now: store.clock.now()) {
                 session.expiresAt = try await store.accounts.renew(sessionID: session.id, policy: configuration.sessions)
@@ -67,14 +65,14 @@ struct AuthMiddleware: RouterMiddleware {
             response = try await RequestInfo.$current.withValue(info) { try await next(request, context) }
         } catch {
             // A refusal's answer is the problem middleware's; the rate-limit headers are this one's.
-            guard let decision = rateLimit.decision else { throw error }
-            var problem = ProblemMiddleware.problem(for: error).response()
+            guard let decision = notes.rateLimit else { throw error }
+            var problem = ProblemMiddleware.response(for: error)
             decision.write(to: &problem.headers)
-            if let cookie = jar.cookie { problem.headers[.setCookie] = cookie }
+            if let cookie = notes.cookie { problem.headers[.setCookie] = cookie }
             return problem
         }
-        rateLimit.decision?.write(to: &response.headers)
-        if let cookie = jar.cookie ?? renewedCookie {
+        notes.rateLimit?.write(to: &response.headers)
+        if let cookie = notes.cookie ?? renewedCookie {
             response.headers[.setCookie] = cookie
         }
         return response
@@ -114,8 +112,4 @@ struct AuthMiddleware: RouterMiddleware {
         return context.remoteAddress?.ipAddress
     }
 
-    private func isSecure(_ request: Request) -> Bool {
-        if request.head.scheme == "https" { return true }
-        return configuration.trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
-    }
 }

@@ -86,7 +86,7 @@ extension APIImplementation {
         try validator.throwIfInvalid()
         let hash = try await passwords.hash(password!)
         let (user, membership) = try await store.invitations.acceptCreatingAccount(
-            tokenHash: tokenHash, name: validName!, passwordHash: hash)
+            invitation.invitation, tokenHash: tokenHash, name: validName!, passwordHash: hash)
         try await startSession(for: user)
         return .ok(.init(body: .json(.init(user: .init(user), workspace: .init(membership.workspace, role: membership.role)))))
     }

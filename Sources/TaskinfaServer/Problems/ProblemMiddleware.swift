@@ -18,15 +18,20 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            let problem = Self.problem(for: error)
-            if problem.status >= 500 {
+            if Self.problem(for: error).status >= 500 {
                 context.logger.error(
                     "request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
             }
-            var headers: HTTPFields = [:]
-            if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
-            return problem.response(headers: headers)
+            return Self.response(for: error)
         }
+    }
+
+    /// The answer to an error: its problem document, with `WWW-Authenticate` on a 401.
+    static func response(for error: any Error) -> Response {
+        let problem = problem(for: error)
+        var headers: HTTPFields = [:]
+        if problem.status == 401 { headers[.wwwAuthenticate] = "Bearer" }
+        return problem.response(headers: headers)
     }
 
     static func problem(for error: any Error) -> Problem {

@@ -26,7 +26,7 @@ struct AuthRateLimits: Sendable {
             } catch {
                 throw HTTPError(.serviceUnavailable, message: "Signing in is paused: the server can't count attempts right now. Try again shortly.")
             }
-            RequestInfo.current.rateLimit?.record(decision)
+            RequestInfo.current.responseNotes?.record(decision)
             if !decision.allowed, (refused?.retryAfter ?? 0) < (decision.retryAfter ?? 0) { refused = decision }
         }
         if let refused {

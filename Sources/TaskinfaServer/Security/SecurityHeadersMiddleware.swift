@@ -27,7 +27,7 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers[.contentSecurityPolicy] =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
         // Over HTTPS, browsers are told to never use plain HTTP for this host again (a year).
-        if alwaysHTTPS || (trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https") {
+        if alwaysHTTPS || RequestSecurity.arrivedOverHTTPS(request, trustProxy: trustProxy) {
             response.headers[HTTPField.Name("Strict-Transport-Security")!] = "max-age=31536000; includeSubDomains"
         }
         if request.uri.path.hasPrefix("/api/v1/") {
@@ -39,5 +39,14 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response.headers[HTTPField.Name("X-Accel-Buffering")!] = "no"
         }
         return response
+    }
+}
+
+/// Whether a request came over HTTPS: directly, or through a proxy the server was told to trust
+/// (`--trust-proxy`) that says so in `X-Forwarded-Proto`.
+enum RequestSecurity {
+    static func arrivedOverHTTPS(_ request: Request, trustProxy: Bool) -> Bool {
+        if request.head.scheme == "https" { return true }
+        return trustProxy && request.headers[HTTPField.Name("X-Forwarded-Proto")!] == "https"
     }
 }

@@ -75,7 +75,7 @@ actor OpenStreams: Service {
         let caller = try Access.caller()
         guard let ticket = admit(Self.credential(of: caller, workspaceID: workspaceID), owner: Self.owner(of: caller)) else {
             let decision = RateLimitDecision(allowed: false, limit: perOwnerLimit, remaining: 0, reset: 5, retryAfter: 5)
-            RequestInfo.current.rateLimit?.record(decision)
+            RequestInfo.current.responseNotes?.record(decision)
             throw RateLimitedError(decision, message: "You have \(perOwnerLimit) streams open on this server; close one (a tab) first.")
         }
         return ticket

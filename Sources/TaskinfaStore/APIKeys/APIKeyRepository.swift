@@ -78,7 +78,8 @@ public struct APIKeyRepository: Sendable {
     }
 
     static func storedIPs(_ ranges: [CIDR]) -> String? {
-        ranges.isEmpty ? nil : (try? String(data: JSONEncoder().encode(ranges.map(\.description)), encoding: .utf8)) ?? nil
+        // A list of strings always encodes.
+        ranges.isEmpty ? nil : (try? JSONEncoder().encode(ranges.map(\.description))).map { String(decoding: $0, as: UTF8.self) }
     }
 
     public func revoke(_ scope: WorkspaceScope, keyID: String) async throws {

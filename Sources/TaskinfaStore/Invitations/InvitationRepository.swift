@@ -140,10 +140,10 @@ public struct InvitationRepository: Sendable {
     }
 
     /// Makes the invited address's account (the link verified the address) and joins it.
-    public func acceptCreatingAccount(tokenHash: String, name: String, passwordHash: String) async throws
+    /// `found` is the invitation the caller previewed with this token; the join checks the token again.
+    public func acceptCreatingAccount(_ found: Invitation, tokenHash: String, name: String, passwordHash: String) async throws
         -> (User, WorkspaceMembership)
     {
-        let found = try await preview(tokenHash: tokenHash).invitation
         let now = store.now()
         let user = User(id: store.random.id(.user), email: found.email, name: name, createdAt: now, lastLoginAt: now)
         do {

@@ -10,27 +10,21 @@ public struct RateLimitRepository: Sendable {
     /// Counts one event of `subject` against `limit` and says whether it is allowed. Refused events
     /// count too: hammering a limit keeps it shut.
     public func hit(_ limit: RateLimit, subject: String) async throws -> RateLimitDecision {
-        try await add(1, to: limit, subject: subject)
-    }
-
-    /// Counts `count` events at once (a replica's tally since its last report) and returns the
-    /// verdict on the total.
-    public func add(_ count: Int, to limit: RateLimit, subject: String) async throws -> RateLimitDecision {
         let now = store.now()
         let (current, previous) = limit.windows(at: now)
         let counter = "\(limit.name):\(subject)"
         let (hits, earlier) = try await store.database.write(workspace: nil) { sql in
             let row = try await sql.raw(
                 """
-                INSERT INTO rate_limits (counter, window_start, hits) VALUES (\(bind: counter), \(bind: current), \(bind: count))
-                ON CONFLICT (counter, window_start) DO UPDATE SET hits = rate_limits.hits + \(bind: count)
+                INSERT INTO rate_limits (counter, window_start, hits) VALUES (\(bind: counter), \(bind: current), 1)
+                ON CONFLICT (counter, window_start) DO UPDATE SET hits = rate_limits.hits + 1
                 RETURNING hits
                 """
             ).first()
             let before = try await sql.raw(
                 "SELECT hits FROM rate_limits WHERE counter = \(bind: counter) AND window_start = \(bind: previous)"
             ).first()
-            return (try row?.int("hits") ?? count, try before?.int("hits") ?? 0)
+            return (try row?.int("hits") ?? 1, try before?.int("hits") ?? 0)
         }
         return limit.decide(current: hits, previous: earlier, at: now)
     }
