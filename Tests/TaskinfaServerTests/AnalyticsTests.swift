@@ -39,12 +39,19 @@ import Testing
             try await api.task(owner, project: ops, title: "agent one")
             try await api.task(owner, project: ops, title: "agent two")
             let worker = try await api.worker(owner, name: "alpha", configuration: ["allowed_project_ids": [.string(ops)]])
+            // A minute each, with a heartbeat halfway: a jump past the 45 s lease would let the
+            // reaper expire the run before it finishes, when the machine is slow.
+            func work(_ claim: JSONValue) async throws {
+                time.advance(by: 30)
+                _ = try await api.heartbeat(worker, running: [claim["execution"]?["id"]?.string ?? ""])
+                time.advance(by: 30)
+            }
             let first = try #require(try await api.claim(worker))
-            time.advance(by: 60)
+            try await work(first)
             _ = try await api.finish(
                 worker, first, ["outcome": "succeeded", "loops": 2, "input_tokens": 100, "output_tokens": 50, "cost_usd": 0.5])
             let second = try #require(try await api.claim(worker))
-            time.advance(by: 60)
+            try await work(second)
             _ = try await api.finish(worker, second, ["outcome": "failed", "reason": "tests failed", "loops": 1])
 
             let web7 = try await api.call(
