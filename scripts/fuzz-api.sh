@@ -14,7 +14,7 @@ trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 # A mail server that isn't there (port 9): password resets and invitations take their mail path, and
 # the sends fail in the background where the fuzzer doesn't see them.
-"$binary" serve --port 0 --data-dir "$work/data" --bcrypt-cost 4 --log-level error --sign-in-limit 10000 --sign-up-limit 10000 \
+"$binary" serve --port 0 --data-dir "$work/data" --bcrypt-cost 4 --log-level error --sign-in-limit 10000 --sign-up-limit 10000 --api-rate-limit 1000000 \
   --smtp-url smtp://127.0.0.1:9 --mail-from fuzz@example.com > "$work/out" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do

@@ -42,7 +42,7 @@ def text_of(result):
 async def main():
     data = tempfile.mkdtemp()
     server = subprocess.Popen([BINARY, "serve", "--port", "0", "--data-dir", data, "--bcrypt-cost", "4",
-                               "--sign-in-limit", "1000", "--sign-up-limit", "1000"],
+                               "--sign-in-limit", "1000", "--sign-up-limit", "1000", "--api-rate-limit", "1000000"],
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         line = server.stdout.readline()

@@ -38,4 +38,6 @@ public struct Store: Sendable {
     public var mailOutbox: MailOutbox { MailOutbox(store: self) }
     public var rateLimits: RateLimitRepository { RateLimitRepository(store: self) }
     public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
+    public var sealedSecrets: SealedSecrets { SealedSecrets(store: self) }
+    public var audit: AuditRepository { AuditRepository(store: self) }
 }

@@ -8,8 +8,8 @@ import TaskinfaStore
 /// `taskinfa admin …`: operators' commands that work on the database directly.
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Operators' commands (migrations, setting a forgotten password).",
-        subcommands: [Migrate.self, SetPassword.self])
+        abstract: "Operators' commands (migrations, setting a forgotten password, rotating the secret key).",
+        subcommands: [Migrate.self, SetPassword.self, RotateSecretKey.self])
 
     /// Where the database is, as `serve` finds it.
     struct DatabaseOptions: ParsableArguments {
@@ -70,6 +70,29 @@ struct Admin: AsyncParsableCommand {
                 throw ValidationError("no active account has the e-mail address \(email)")
             }
             print("password set for \(email); every session of the account has ended")
+        }
+    }
+
+    struct RotateSecretKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rotate-secret-key",
+            abstract: "Re-seal every stored secret (TOTP seeds) under a new key.",
+            discussion: """
+                With the key file of the data folder: makes a new key and swaps it in (stop the server first).
+                With TASKINFA_SECRET_KEY: give every replica the new key in TASKINFA_SECRET_KEY and the old one in
+                TASKINFA_PREVIOUS_SECRET_KEY, restart them, run this with the same two variables, then drop the old key.
+                """)
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let environment = ProcessInfo.processInfo.environment
+            let folder = database.dataDirectory ?? environment["TASKINFA_DATA_DIR"] ?? "./taskinfa-data"
+            try await database.withDatabase { database, _ in
+                let result = try await SecretKeyRotation.rotate(
+                    store: Store(database: database), environment: environment, dataDirectory: folder)
+                print("re-sealed \(result.resealed) secret(s); the current key is \(result.keyID)")
+            }
         }
     }
 

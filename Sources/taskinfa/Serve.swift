@@ -64,6 +64,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("sign-up-limit"), help: "Sign-ups allowed per minute per client address, 1–10000 (default 3; env TASKINFA_SIGN_UP_LIMIT).")
     var signUpLimit: Int?
 
+    @Option(name: .customLong("api-rate-limit"), help: "Requests allowed per minute per API key, 1–1000000 (default 600; env TASKINFA_API_RATE_LIMIT).")
+    var apiRateLimit: Int?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -122,6 +125,10 @@ struct Serve: AsyncParsableCommand {
             guard let limit = try integer(value, env: env) else { continue }
             guard (1...10_000).contains(limit) else { throw ValidationError("\(name) must be between 1 and 10000") }
             configuration[keyPath: keyPath] = limit
+        }
+        if let limit = try integer(apiRateLimit, env: "TASKINFA_API_RATE_LIMIT") {
+            guard (1...1_000_000).contains(limit) else { throw ValidationError("--api-rate-limit must be between 1 and 1000000") }
+            configuration.apiRequestsPerMinute = limit
         }
         configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]

@@ -34,6 +34,11 @@ import Yams
         "signup": "yyyyyyyyyyy", "login": "yyyyyyyyyyy", "logout": "nyyyyynnnnn", "getMe": "nyyyyyyyyyy", "updateMe": "nyyyyynnnnn",
         "listSessions": "nyyyyynnnnn", "revokeSession": "nnnnynnnnnn", "changePassword": "nyyyyynnnnn",
         "requestPasswordReset": "yyyyyyyyyyy", "confirmPasswordReset": "yyyyyyyyyyy",
+        // A person's second factor and their account's log: a signed-in person's own, never a key's.
+        "getTwoFactor": "nyyyyynnnnn", "beginTwoFactorEnrolment": "nyyyyynnnnn", "enableTwoFactor": "nyyyyynnnnn",
+        "disableTwoFactor": "nyyyyynnnnn", "regenerateRecoveryCodes": "nyyyyynnnnn", "getAccountAuditLog": "nyyyyynnnnn",
+        // The workspace's audit log: admins and owners, and a key with the admin scope.
+        "getAuditLog": "nnnyynynnnn",
         // Workspaces and members.
         "listWorkspaces": "nyyyyyyyyyy", "createWorkspace": "nyyyyynnnnn", "getWorkspace": "nyyyynyyyyy",
         "updateWorkspace": "nnnyynynnnn", "deleteWorkspace": "nnnnynnnnnn", "listMembers": "nyyyynyyyyy",

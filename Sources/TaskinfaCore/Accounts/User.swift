@@ -6,19 +6,23 @@ public struct User: Codable, Equatable, Sendable {
     public var name: String
     public var createdAt: Date
     public var lastLoginAt: Date?
+    /// Signs in with a TOTP code after the password.
+    public var twoFactorEnabled: Bool
 
-    public init(id: String, email: String, name: String, createdAt: Date, lastLoginAt: Date?) {
+    public init(id: String, email: String, name: String, createdAt: Date, lastLoginAt: Date?, twoFactorEnabled: Bool = false) {
         self.id = id
         self.email = email
         self.name = name
         self.createdAt = createdAt
         self.lastLoginAt = lastLoginAt
+        self.twoFactorEnabled = twoFactorEnabled
     }
 
     enum CodingKeys: String, CodingKey {
         case id, email, name
         case createdAt = "created_at"
         case lastLoginAt = "last_login_at"
+        case twoFactorEnabled = "two_factor_enabled"
     }
 
     public static let maxNameLength = 100

@@ -57,4 +57,5 @@ public enum IDPrefix: String, Sendable, CaseIterable {
     case execution = "exe"
     case invitation = "inv"
     case mail = "mail"
+    case audit = "aud"
 }

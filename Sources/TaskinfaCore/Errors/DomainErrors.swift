@@ -41,4 +41,8 @@ public enum AccessError: Error, Equatable, Sendable {
     case forbidden(action: Action, role: Role)
     /// Known caller, not allowed for a reason other than role (HTTP 403).
     case refused(String)
+    /// The password was right; the account also needs its second factor (HTTP 401).
+    case secondFactorNeeded(String)
+    /// The workspace demands a second factor of its members and this one hasn't enrolled (HTTP 403).
+    case secondFactorEnrolmentNeeded
 }

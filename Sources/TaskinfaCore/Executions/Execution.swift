@@ -101,13 +101,16 @@ public struct ExecutionReport: Equatable, Sendable {
     public var commit: String?
     /// The work's patch for review (successful task executions).
     public var diff: ExecutionDiff?
+    /// The shell commands the agent ran, for the audit log.
+    public var commands: [String]
 
     public init(
         outcome: ExecutionStatus, reason: String? = nil, summary: String? = nil, loops: Int = 0, errors: Int = 0,
         filesChanged: [String] = [], inputTokens: Int? = nil, outputTokens: Int? = nil, costUSD: Double? = nil,
-        branch: String? = nil, commit: String? = nil, diff: ExecutionDiff? = nil
+        branch: String? = nil, commit: String? = nil, diff: ExecutionDiff? = nil, commands: [String] = []
     ) {
         self.diff = diff
+        self.commands = commands
         self.outcome = outcome
         self.reason = reason
         self.summary = summary
@@ -130,6 +133,7 @@ public struct ExecutionReport: Equatable, Sendable {
         if loops < 0 { validator.fail("loops", "must not be negative") }
         if errors < 0 { validator.fail("errors", "must not be negative") }
         if filesChanged.count > 10_000 { validator.fail("files_changed", "must list at most 10000 files") }
+        if commands.count > 2000 { validator.fail("commands", "must list at most 2000 commands") }
         if let costUSD, costUSD < 0 { validator.fail("cost_usd", "must not be negative") }
         var clean = self
         clean.reason = validator.check { try TextRules.body(reason, field: "reason", maxLength: 5000) } ?? nil

@@ -31,6 +31,8 @@ public enum Action: String, Sendable, CaseIterable {
     case completeExecution
     /// Approve an agent's work in review or send it back with comments: a person's call, never a bot's.
     case reviewWork
+    /// Read and export the workspace's audit log.
+    case readAuditLog
 }
 
 /// Who holds the credential a request came with. The role says how much a member may do; the
@@ -66,7 +68,7 @@ public enum Permission {
         case .createTask, .updateTask, .deleteOwnTask, .cancelExecution, .runExecutions, .completeExecution, .reviewWork:
             .member
         case .updateWorkspace, .manageMembers, .manageProjects, .deleteAnyTask, .manageAnyAPIKey, .registerWorkers,
-            .configureWorkers:
+            .configureWorkers, .readAuditLog:
             .admin
         case .deleteWorkspace, .transferWorkspace: .owner
         }

@@ -6,19 +6,41 @@ public struct Workspace: Codable, Equatable, Sendable {
     public var description: String?
     public var createdAt: Date
     public var updatedAt: Date
+    /// Members must sign in with a second factor; those without one are asked to enrol before
+    /// anything else in this workspace.
+    public var requireTwoFactor: Bool
+    /// Days audit-log entries are kept before the pruner removes them.
+    public var auditRetentionDays: Int
 
-    public init(id: String, name: String, description: String?, createdAt: Date, updatedAt: Date) {
+    public init(
+        id: String, name: String, description: String?, createdAt: Date, updatedAt: Date, requireTwoFactor: Bool = false,
+        auditRetentionDays: Int = Workspace.defaultAuditRetentionDays
+    ) {
         self.id = id
         self.name = name
         self.description = description
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.requireTwoFactor = requireTwoFactor
+        self.auditRetentionDays = auditRetentionDays
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, description
         case createdAt = "created_at"
         case updatedAt = "updated_at"
+        case requireTwoFactor = "require_two_factor"
+        case auditRetentionDays = "audit_retention_days"
+    }
+
+    public static let defaultAuditRetentionDays = 365
+    public static let auditRetentionRange = 7...3650
+
+    public static func validAuditRetention(_ days: Int) throws -> Int {
+        guard auditRetentionRange.contains(days) else {
+            throw ValidationError(field: "audit_retention_days", message: "must be between 7 and 3650 days")
+        }
+        return days
     }
 
     public static let maxNameLength = 100

@@ -15,6 +15,8 @@ struct APIImplementation: APIProtocol {
     let streams: OpenStreams
     /// Wakes log streams when their execution's lines commit.
     let waiters: CommitWaiters
+    /// Seals and opens the secrets kept in the database (TOTP seeds).
+    let secrets: SecretBox
 
     /// For a PATCH member: absent → nil (leave alone), `null` → `.some(nil)` (clear), a value → `.some(value)`.
     func patch<T>(_ value: T?, _ path: String) -> T?? {

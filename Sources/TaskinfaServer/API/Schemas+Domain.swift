@@ -8,7 +8,9 @@ import TaskinfaCore
 
 extension Components.Schemas.User {
     init(_ user: User) {
-        self.init(id: user.id, email: user.email, name: user.name, createdAt: user.createdAt, lastLoginAt: user.lastLoginAt)
+        self.init(
+            id: user.id, email: user.email, name: user.name, createdAt: user.createdAt, lastLoginAt: user.lastLoginAt,
+            twoFactorEnabled: user.twoFactorEnabled)
     }
 }
 
@@ -16,8 +18,8 @@ extension Components.Schemas.Workspace {
     init(_ workspace: Workspace, role: Role?) {
         self.init(
             id: workspace.id, name: workspace.name, description: workspace.description,
-            role: role.map(Components.Schemas.Role.init), createdAt: workspace.createdAt,
-            updatedAt: workspace.updatedAt)
+            role: role.map(Components.Schemas.Role.init), requireTwoFactor: workspace.requireTwoFactor,
+            auditRetentionDays: workspace.auditRetentionDays, createdAt: workspace.createdAt, updatedAt: workspace.updatedAt)
     }
 }
 
@@ -145,6 +147,19 @@ extension Components.Schemas.Comment {
             id: comment.id, taskId: comment.taskID, author: .init(comment.author),
             _type: .init(comment.kind), body: comment.body, loopNumber: comment.loopNumber,
             createdAt: comment.createdAt, replyTo: comment.replyTo)
+    }
+}
+
+extension Components.Schemas.AuditEntry {
+    init(_ entry: AuditEntry) throws {
+        let encoder = JSONEncoder()
+        let details = try JSONDecoder().decode(DetailsPayload.self, from: encoder.encode(entry.details))
+        self.init(
+            id: entry.id, workspaceId: entry.workspaceID.isEmpty ? nil : entry.workspaceID, userId: entry.userID,
+            actorType: .init(rawValue: entry.actorType.rawValue) ?? .system, actorId: entry.actorID, actorName: entry.actorName,
+            action: entry.action, resourceType: entry.resourceType, resourceId: entry.resourceID,
+            outcome: .init(rawValue: entry.outcome.rawValue) ?? .failure, details: details, ipAddress: entry.ipAddress,
+            userAgent: entry.userAgent, createdAt: entry.createdAt)
     }
 }
 

@@ -24,12 +24,20 @@ struct Access: Sendable {
 
     func workspace(_ workspaceID: String) async throws -> WorkspaceScope {
         let caller = try Self.caller()
+        let scope = try await resolve(workspaceID, caller: caller)
+        RequestInfo.current.responseNotes?.audit { $0.workspaceID = workspaceID }
+        return scope
+    }
+
+    private func resolve(_ workspaceID: String, caller: Caller) async throws -> WorkspaceScope {
         switch caller {
         case .user(let user, _):
-            guard let role = try await store.workspaces.role(userID: user.id, workspaceID: workspaceID) else {
+            guard let membership = try await store.workspaces.access(userID: user.id, workspaceID: workspaceID) else {
                 throw NotFoundError("workspace", id: workspaceID)
             }
-            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: role, userID: user.id)
+            // Checked here, where every operation finds its workspace, so that no route can forget it.
+            if membership.requiresTwoFactor && !user.twoFactorEnabled { throw AccessError.secondFactorEnrolmentNeeded }
+            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: membership.role, userID: user.id)
         case .apiKey(let found):
             guard found.key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
             return WorkspaceScope(

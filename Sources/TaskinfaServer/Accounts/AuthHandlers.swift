@@ -32,7 +32,21 @@ extension APIImplementation {
             try await passwords.verifyDecoy(body.password)
             throw failure
         }
+        // The account's owner sees failed attempts on it in their own log.
+        RequestInfo.current.responseNotes?.audit {
+            $0.subjectUserID = user.id
+            $0.subjectName = user.name
+        }
         guard try await passwords.verify(body.password, hash: hash) else { throw failure }
+        if user.twoFactorEnabled {
+            // Only now, with the right password, does the answer say that a code is needed.
+            guard let code = [body.totpCode, body.recoveryCode].compactMap({ $0 }).first(where: { !$0.isEmpty }) else {
+                throw AccessError.secondFactorNeeded("enter the code from your authenticator app, or a recovery code")
+            }
+            guard try await secondFactor.consume(userID: user.id, code: code) else {
+                throw AccessError.secondFactorNeeded("that code is wrong or was used already; enter the app's current code")
+            }
+        }
         try await store.accounts.recordLogin(userID: user.id)
         let memberships = try await store.workspaces.memberships(userID: user.id)
         guard let first = memberships.first else {
@@ -46,6 +60,10 @@ extension APIImplementation {
     func startSession(for user: User) async throws {
         let token = store.random.token(count: 43)
         let info = RequestInfo.current
+        info.responseNotes?.audit {
+            $0.subjectUserID = user.id
+            $0.subjectName = user.name
+        }
         let session = try await store.accounts.createSession(
             userID: user.id, tokenHash: TokenHash.of(token), ipAddress: info.ipAddress, userAgent: info.userAgent,
             policy: configuration.sessions)

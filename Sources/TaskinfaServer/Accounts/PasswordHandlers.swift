@@ -45,6 +45,8 @@ extension APIImplementation {
             // Now that the token names the account: its e-mail and name are off limits too.
             try PasswordPolicy.check(password, email: $0.email, name: $0.name)
         }
+        // Whoever reads the mailbox gets to set the password, not to skip the second factor.
+        if user.twoFactorEnabled { return .accepted(.init()) }
         try await startSession(for: user)
         let memberships = try await store.workspaces.memberships(userID: user.id)
         guard let first = memberships.first else {

@@ -21,6 +21,8 @@ public func buildApplication(
     let database = try Database(location: location, logger: logger)
     let store = Store(database: database, clock: configuration.clock, random: configuration.random)
     let hub = EventHub(store: store, logger: logger)
+    let secrets = try configuration.secretBox
+        ?? SecretKeySource.load(environment: ProcessInfo.processInfo.environment, dataDirectory: configuration.dataDirectory)
 
     let router = Router(context: AppRequestContext.self)
     router.middlewares.add(SecurityHeadersMiddleware(alwaysHTTPS: configuration.secureCookies, trustProxy: configuration.trustProxy))
@@ -32,13 +34,14 @@ public func buildApplication(
     let waiters = CommitWaiters(commits: database.commits)
     let api = APIImplementation(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
-        configuration: configuration, hub: hub, streams: streams, waiters: waiters)
+        configuration: configuration, hub: hub, streams: streams, waiters: waiters, secrets: secrets)
     // Only the API needs a caller: probes, the docs page and the contract never cost a credential
     // lookup (a load balancer's health checks, a browser sending its cookie along).
     let apiRoutes = router.group().add(middleware: AuthMiddleware(store: store, configuration: configuration))
     try api.registerHandlers(
         on: RouterTransport(routes: apiRoutes), serverURL: URL(string: "/api/v1")!,
-        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]))
+        configuration: .init(dateTranscoder: RFC3339DateTranscoder(), jsonEncodingOptions: [.sortedKeys, .withoutEscapingSlashes]),
+        middlewares: [AuditTrail(store: store, logger: logger)])
     HealthRoutes.add(to: router, store: store)
     try DocsRoutes.add(to: router)
     WebRoutes.add(to: router, assets: try WebAssets.bundled())
@@ -50,13 +53,19 @@ public func buildApplication(
         services: [
             database, hub, waiters, streams,
             LeaseReaper(store: store, interval: configuration.leaseReaperInterval, logger: logger),
-            RateLimitPruner(store: store, interval: .seconds(300), logger: logger),
+            Pruner.rateLimits(store: store, logger: logger), Pruner.auditLog(store: store, logger: logger),
         ] + mailServices(configuration, store: store, logger: logger),
         onServerRunning: { channel in await onServerRunning?(channel.localAddress?.port ?? configuration.port) },
         logger: logger)
     app.beforeServerStarts {
         try await database.prepare()
         logger.info("database ready", metadata: ["database": "\(location)"])
+        // A replica with another key would fail every sign-in of a two-factor account: refuse to start instead.
+        for value in try await store.sealedSecrets.all() {
+            guard let keyID = SecretBox.keyID(of: value.sealed), secrets.keyIDs.contains(keyID) else {
+                throw SecretKeyError.unknownKey(SecretBox.keyID(of: value.sealed) ?? "?")
+            }
+        }
     }
     return app
 }

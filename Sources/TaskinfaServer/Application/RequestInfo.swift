@@ -37,10 +37,11 @@ struct RequestInfo: Sendable {
     func isNull(_ path: String) -> Bool { explicitNulls.contains(path) }
 }
 
-/// The session cookie a handler sets or clears, and the tightest rate limit it counted the request
-/// against, handed to the middleware that writes their headers. One per request.
+/// The session cookie a handler sets or clears, the tightest rate limit it counted the request
+/// against, and what the audit log should know beyond the request itself, handed to the
+/// middlewares that write their headers and the log. One per request.
 final class ResponseNotes: Sendable {
-    private let state = Mutex<(cookie: String?, rateLimit: RateLimitDecision?)>((nil, nil))
+    private let state = Mutex<(cookie: String?, rateLimit: RateLimitDecision?, audit: AuditNote)>((nil, nil, AuditNote()))
 
     func set(_ cookie: String) { state.withLock { $0.cookie = cookie } }
     var cookie: String? { state.withLock { $0.cookie } }
@@ -53,4 +54,22 @@ final class ResponseNotes: Sendable {
     }
 
     var rateLimit: RateLimitDecision? { state.withLock { $0.rateLimit } }
+
+    /// Adds to what the audit entry of this request will say.
+    func audit(_ change: (inout AuditNote) -> Void) { state.withLock { change(&$0.audit) } }
+    var auditNote: AuditNote { state.withLock { $0.audit } }
+}
+
+/// What a request's audit entry learns from the code that served it: the workspace (set where
+/// every operation finds its scope), the resource a create made, the account a sign-in was for,
+/// and details the request body doesn't carry.
+struct AuditNote: Sendable {
+    var workspaceID: String?
+    var resourceID: String?
+    /// The account concerned when nobody is signed in yet (a failed sign-in of a known e-mail).
+    var subjectUserID: String?
+    var subjectName: String?
+    var details: [String: JSONValue] = [:]
+    /// The handler already wrote its own entries (a bulk change, one per task).
+    var recorded = false
 }

@@ -47,10 +47,14 @@ public struct ServerConfiguration: Sendable {
     /// minute per address (plan §5.7). Tests that sign up many people from one address raise them.
     public var signInsPerMinute = 5
     public var signUpsPerMinute = 3
+    /// Requests per minute one API key may make (workers' and agents' keys too).
+    public var apiRequestsPerMinute = 600
     /// Event and log streams one person or key may hold open on one server.
     public var streamsPerOwner = 50
     /// How often the mail outbox is looked at.
     public var mailInterval: Duration = .seconds(2)
+    /// The key sealing stored secrets; nil: from `TASKINFA_SECRET_KEY` or the data folder's key file.
+    public var secretBox: SecretBox?
     public var clock: Clock = .live
     public var random: SecureRandom = .live
 

@@ -40,6 +40,7 @@ struct AuthMiddleware: RouterMiddleware {
             guard found.key.allows(address: info.ipAddress) else {
                 throw AccessError.refused("this API key can't be used from \(info.ipAddress ?? "an unknown address") (its IP allowlist)")
             }
+            if let refused = try await countKeyRequest(found.key.id, notes: notes) { return refused }
             try await store.apiKeys.touch(found.key)
             info.caller = .apiKey(found)
             // An execution's key is bound to its claim; a worker's own key presents it per request.
@@ -76,6 +77,27 @@ struct AuthMiddleware: RouterMiddleware {
             response.headers[.setCookie] = cookie
         }
         return response
+    }
+
+    /// Counts the request against its key's per-minute allowance (in the database, so all replicas
+    /// share it) and answers the refusal when the key has used it up. Unlike the sign-in limits,
+    /// this one lets requests through when the counters can't be reached: it guards capacity, not
+    /// credentials, and an outage of the counters shouldn't stop every worker.
+    private func countKeyRequest(_ keyID: String, notes: ResponseNotes) async throws -> Response? {
+        let limit = RateLimit(name: "api-key", limit: configuration.apiRequestsPerMinute, window: 60)
+        let decision: RateLimitDecision
+        do {
+            decision = try await store.rateLimits.hit(limit, subject: keyID)
+        } catch {
+            return nil
+        }
+        notes.record(decision)
+        guard !decision.allowed else { return nil }
+        let seconds = Int(decision.retryAfter ?? 60)
+        var problem = ProblemMiddleware.response(
+            for: RateLimitedError(decision, message: "This key made more than \(limit.limit) requests in a minute; try again in \(seconds) s."))
+        decision.write(to: &problem.headers)
+        return problem
     }
 
     /// A write with the cookie must also carry the session's CSRF token (`/auth/me` hands it to the

@@ -26,10 +26,7 @@ public enum CSRFToken {
     /// Compares without an early exit, so the time taken says nothing about how much matched.
     static func matches(_ sent: String?, sessionToken: String) -> Bool {
         guard let sent else { return false }
-        let expected = Array(of(sessionToken: sessionToken).utf8)
-        let given = Array(sent.utf8)
-        guard given.count == expected.count else { return false }
-        return zip(given, expected).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+        return ConstantTime.equals(sent, of(sessionToken: sessionToken))
     }
 }
 

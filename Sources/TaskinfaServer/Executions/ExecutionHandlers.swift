@@ -70,8 +70,13 @@ extension APIImplementation {
                     omitted: (upload.omitted ?? []).map {
                         .init(path: $0.path, size: $0.size ?? nil, reason: .init(rawValue: $0.reason.rawValue) ?? .binary)
                     })
-            }
+            },
+            commands: body.commands ?? []
         ).validated()
+        // What the agent did, for the audit log: its commands, the files it changed, what it cost.
+        RequestInfo.current.responseNotes?.audit {
+            $0.details = AuditNaming.details(ofRun: report, taskID: input.path.taskId)
+        }
         let (execution, task) = try await store.executions.finish(
             scope, taskRef: input.path.taskId, id: input.path.executionId, report: report)
         return .ok(.init(body: .json(.init(execution: .init(execution), task: .init(task)))))

@@ -53,6 +53,7 @@ extension APIImplementation {
         let tokenHash = TokenHash.of(input.path.token)
         if case .user(let user, _)? = RequestInfo.current.caller {
             let membership = try await store.invitations.accept(tokenHash: tokenHash, as: user)
+            RequestInfo.current.responseNotes?.audit { $0.workspaceID = membership.workspace.id }
             return .ok(.init(body: .json(.init(user: .init(user), workspace: .init(membership.workspace, role: membership.role)))))
         }
         if case .apiKey? = RequestInfo.current.caller {
@@ -87,6 +88,7 @@ extension APIImplementation {
         let hash = try await passwords.hash(password!)
         let (user, membership) = try await store.invitations.acceptCreatingAccount(
             invitation.invitation, tokenHash: tokenHash, name: validName!, passwordHash: hash)
+        RequestInfo.current.responseNotes?.audit { $0.workspaceID = membership.workspace.id }
         try await startSession(for: user)
         return .ok(.init(body: .json(.init(user: .init(user), workspace: .init(membership.workspace, role: membership.role)))))
     }

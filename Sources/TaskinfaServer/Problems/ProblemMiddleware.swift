@@ -61,6 +61,12 @@ struct ProblemMiddleware: RouterMiddleware {
                 return Problem(.forbidden, slug: "forbidden", detail: "Your role (\(role.rawValue)) may not \(action.phrase).")
             case .refused(let reason):
                 return Problem(.forbidden, slug: "forbidden", detail: reason)
+            case .secondFactorNeeded(let reason):
+                return Problem(.unauthorized, slug: "two-factor-required", detail: reason)
+            case .secondFactorEnrolmentNeeded:
+                return Problem(
+                    .forbidden, slug: "two-factor-enrolment-required",
+                    detail: "This workspace requires two-factor sign-in: turn it on in your account settings first.")
             }
         case let error as RateLimitedError:
             return Problem(.tooManyRequests, slug: "rate-limited", detail: error.message)
@@ -172,6 +178,7 @@ extension Action {
         case .createTask: "create tasks"
         case .updateTask: "change tasks"
         case .reviewWork: "review the agents' work"
+        case .readAuditLog: "read the audit log"
         case .deleteAnyTask: "delete other people's tasks"
         case .deleteOwnTask: "delete tasks"
         case .comment: "comment"

@@ -44,8 +44,19 @@ extension APIImplementation {
                 try TextRules.body($0, field: "description", maxLength: Workspace.maxDescriptionLength)
             }
         }
+        let retention = validator.check { try body.auditRetentionDays.map(Workspace.validAuditRetention) }
+        if body.requireTwoFactor == true {
+            // Whoever turns it on must already pass it, or the workspace locks them out first.
+            validator.check {
+                guard case .user(let user, _) = try Access.caller(), user.twoFactorEnabled else {
+                    throw ValidationError(field: "require_two_factor", message: "turn on two-factor sign-in for your own account first")
+                }
+            }
+        }
         try validator.throwIfInvalid()
-        let workspace = try await store.workspaces.update(scope, name: name ?? nil, description: description ?? nil)
+        let workspace = try await store.workspaces.update(
+            scope, name: name ?? nil, description: description ?? nil, requireTwoFactor: body.requireTwoFactor,
+            auditRetentionDays: retention ?? nil)
         return .ok(.init(body: .json(.init(workspace, role: scope.role))))
     }
 

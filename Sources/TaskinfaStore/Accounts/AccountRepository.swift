@@ -170,6 +170,7 @@ public struct AccountRepository: Sendable {
     static func user(from row: any SQLRow) throws -> User {
         User(
             id: try row.string("id"), email: try row.string("email"), name: try row.string("name"),
-            createdAt: try row.date("created_at"), lastLoginAt: try row.optionalDate("last_login_at"))
+            createdAt: try row.date("created_at"), lastLoginAt: try row.optionalDate("last_login_at"),
+            twoFactorEnabled: try row.contains(column: "totp_enabled_at") && row.optionalDate("totp_enabled_at") != nil)
     }
 }

@@ -27,5 +27,6 @@ extension Migration {
         .m005ReviewAndAnalytics,
         .m006AnalyticsIndexes,
         .m007Invitations,
+        .m008TwoFactorAndAudit,
     ]
 }

@@ -21,15 +21,16 @@ public struct WorkspaceRepository: Sendable {
         }
     }
 
-    /// The user's role in the workspace, or nil if they are not an active member (or it doesn't exist).
-    public func role(userID: String, workspaceID: String) async throws -> Role? {
+    /// A member's role and whether the workspace demands a second factor of its members; nil when
+    /// they are not an active member (or it doesn't exist).
+    public func access(userID: String, workspaceID: String) async throws -> (role: Role, requiresTwoFactor: Bool)? {
         try await store.database.read { sql in
             try await sql.raw(
                 """
-                SELECT role FROM workspace_members
-                WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID) AND status = 'active'
+                SELECT m.role, w.require_two_factor FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+                WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID) AND m.status = 'active'
                 """
-            ).first().map { try Role.parse($0.string("role")) }
+            ).first().map { (try Role.parse($0.string("role")), try $0.int("require_two_factor") != 0) }
         }
     }
 
@@ -73,7 +74,9 @@ public struct WorkspaceRepository: Sendable {
         }
     }
 
-    public func update(_ scope: WorkspaceScope, name: String?, description: String??) async throws -> Workspace {
+    public func update(
+        _ scope: WorkspaceScope, name: String?, description: String??, requireTwoFactor: Bool? = nil, auditRetentionDays: Int? = nil
+    ) async throws -> Workspace {
         try scope.require(.updateWorkspace)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
@@ -82,10 +85,14 @@ public struct WorkspaceRepository: Sendable {
             var workspace = try Self.workspace(from: row)
             if let name { workspace.name = name }
             if let description { workspace.description = description }
+            if let requireTwoFactor { workspace.requireTwoFactor = requireTwoFactor }
+            if let auditRetentionDays { workspace.auditRetentionDays = auditRetentionDays }
             workspace.updatedAt = now
             try await sql.raw(
                 """
                 UPDATE workspaces SET name = \(bind: workspace.name), description = \(bind: workspace.description),
+                       require_two_factor = \(bind: workspace.requireTwoFactor ? 1 : 0),
+                       audit_retention_days = \(bind: workspace.auditRetentionDays),
                        updated_at = \(bind: now.milliseconds)
                 WHERE id = \(bind: scope.workspaceID)
                 """
@@ -222,6 +229,9 @@ public struct WorkspaceRepository: Sendable {
     static func workspace(from row: any SQLRow) throws -> Workspace {
         Workspace(
             id: try row.string("id"), name: try row.string("name"), description: try row.optionalString("description"),
-            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"))
+            createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
+            requireTwoFactor: try row.contains(column: "require_two_factor") && row.int("require_two_factor") != 0,
+            auditRetentionDays: row.contains(column: "audit_retention_days")
+                ? try row.int("audit_retention_days") : Workspace.defaultAuditRetentionDays)
     }
 }

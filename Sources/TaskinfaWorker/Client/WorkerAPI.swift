@@ -132,7 +132,7 @@ struct WorkerAPI: Sendable {
                 .init(
                     outcome: outcome, reason: report.reason, summary: report.summary,
                     loops: report.loops, errors: report.errors, filesChanged: report.filesChanged,
-                    inputTokens: report.inputTokens, outputTokens: report.outputTokens, costUsd: report.costUSD,
+                    commands: report.commands.isEmpty ? nil : report.commands, inputTokens: report.inputTokens, outputTokens: report.outputTokens, costUsd: report.costUSD,
                     branch: report.branch, commit: report.commit,
                     diff: report.diff.map { diff in
                         .init(

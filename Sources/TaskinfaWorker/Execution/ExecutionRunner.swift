@@ -332,7 +332,7 @@ struct ExecutionRunner: Sendable {
         let report = ExecutionReport(
             outcome: outcome, reason: reason, summary: summary, loops: breaker?.loops ?? 0, errors: breaker?.errors ?? 0,
             filesChanged: files, inputTokens: output.inputTokens, outputTokens: output.outputTokens,
-            costUSD: output.costUSD, branch: branch, commit: commit, diff: diff)
+            costUSD: output.costUSD, branch: branch, commit: commit, diff: diff, commands: output.commands)
         do {
             _ = try await api.finish(task: claim.task.id, execution: claim.execution.id, token: claim.claimToken, report: report)
             logger.info("finished \(claim.task.key): \(outcome.rawValue)\(reason.map { " (\($0))" } ?? "")")
@@ -363,5 +363,6 @@ extension AgentOutput {
         if let value = other.inputTokens { inputTokens = (inputTokens ?? 0) + value }
         if let value = other.outputTokens { outputTokens = (outputTokens ?? 0) + value }
         if let value = other.costUSD { costUSD = (costUSD ?? 0) + value }
+        commands += other.commands.prefix(max(0, Self.maxCommands - commands.count))
     }
 }

@@ -15,6 +15,10 @@ struct AgentOutput: Sendable {
     /// printed nothing and exited 126/127 never started, and its stderr says why.
     var outputLines = 0
     var lastErrors: [String] = []
+    /// The shell commands the agent ran, as its CLI reported them, for the audit log (oldest first,
+    /// at most `maxCommands`, each cut to 2000 characters).
+    var commands: [String] = []
+    static let maxCommands = 2000
 
     /// Takes one line of either stream.
     mutating func take(_ line: String, fromStandardError: Bool) {
@@ -45,6 +49,22 @@ struct AgentOutput: Sendable {
                 add(input: stats["input_tokens"], output: stats["output_tokens"])
             }
             if let cost = event["total_cost_usd"] as? Double { costUSD = (costUSD ?? 0) + cost }
+        case "assistant":
+            // Claude Code: tool calls inside the message; its shell tool is `Bash`.
+            let content = (event["message"] as? [String: Any])?["content"] as? [[String: Any]] ?? []
+            for block in content where block["type"] as? String == "tool_use" && block["name"] as? String == "Bash" {
+                ran((block["input"] as? [String: Any])?["command"])
+            }
+        case "item.started":
+            // Codex: a command execution starts.
+            if let item = event["item"] as? [String: Any], item["type"] as? String == "command_execution" { ran(item["command"]) }
+        case "tool_use":
+            // Gemini (`run_shell_command`) or OpenCode (`bash`, inside `part`).
+            if event["tool_name"] as? String == "run_shell_command" {
+                ran((event["parameters"] as? [String: Any])?["command"])
+            } else if let part = event["part"] as? [String: Any], part["tool"] as? String == "bash" {
+                ran(((part["state"] as? [String: Any])?["input"] as? [String: Any])?["command"])
+            }
         case "turn.completed":
             // Codex: usage per turn.
             if let usage = event["usage"] as? [String: Any] {
@@ -59,6 +79,11 @@ struct AgentOutput: Sendable {
         default:
             break
         }
+    }
+
+    private mutating func ran(_ command: Any?) {
+        guard let command = command as? String, commands.count < Self.maxCommands else { return }
+        commands.append(String(command.prefix(2000)))
     }
 
     private mutating func add(input: Any?, output: Any?) {

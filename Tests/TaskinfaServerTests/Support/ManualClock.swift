@@ -8,6 +8,8 @@ final class ManualClock: Sendable {
 
     var clock: Clock { Clock { [self] in current.withLock { $0 } } }
 
+    var now: Date { current.withLock { $0 } }
+
     func advance(by seconds: TimeInterval) {
         current.withLock { $0 = $0.addingTimeInterval(seconds) }
     }

@@ -25,7 +25,7 @@ final class ServerProcess: @unchecked Sendable {
         }
         process.executableURL = Self.binary
         var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "warning",
-            "--sign-in-limit", "10000", "--sign-up-limit", "10000"]
+            "--sign-in-limit", "10000", "--sign-up-limit", "10000", "--api-rate-limit", "1000000"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments + extra
         process.standardOutput = output

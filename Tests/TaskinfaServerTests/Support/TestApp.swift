@@ -18,11 +18,20 @@ enum TestApp {
         configuration.dataDirectory = try TestDatabase.temporaryDirectory()
         configuration.databaseURL = try await TestDatabase.make()
         configuration.bcryptCost = 4
+        configuration.secretBox = SecretBox(current: SecretBox.Key.generate().key)
         configuration.logLevel = ProcessInfo.processInfo.environment["TASKINFA_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         configuration.keepAliveInterval = .seconds(1)
         // Suites sign many people up from one (absent) address; `RateLimitTests` sets the real limits.
         configuration.signInsPerMinute = 10_000
         configuration.signUpsPerMinute = 10_000
+        configuration.apiRequestsPerMinute = 1_000_000
+        return configuration
+    }
+
+    /// The configuration `run` would use, changed by `configure`.
+    static func configured(_ configure: (inout ServerConfiguration) -> Void) async throws -> ServerConfiguration {
+        var configuration = try await configuration()
+        configure(&configuration)
         return configuration
     }
 
