@@ -27,6 +27,28 @@ import Testing
             .post, "/api/v1/auth/login", json: ["email": .string(email), "password": .string(password)], headers: headers)
     }
 
+    @Test func anAPIKeyGetsItsRequestsPerMinuteAndThenWaits() async throws {
+        let time = ManualClock()
+        try await TestApp.run(configure: { $0.apiRequestsPerMinute = 3; $0.clock = time.clock }) { api in
+            let ann = try await api.signUp("Ann")
+            let key = try await api.apiKey(for: ann)
+            for request in 1...3 {
+                let reply = try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: key)
+                #expect(reply.status == .ok, "request \(request)")
+                #expect(reply.headers[HTTPField.Name("RateLimit-Remaining")!] == "\(3 - request)")
+            }
+            let fourth = try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: key)
+            #expect(fourth.status == .tooManyRequests)
+            #expect(fourth.headers[.retryAfter] != nil && fourth.json["type"]?.string?.hasSuffix("rate-limited") == true)
+            // Another key has its own allowance, and the person's browser session isn't counted.
+            let other = try await api.apiKey(for: ann)
+            #expect(try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: other).status == .ok)
+            #expect(try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: ann.credential).status == .ok)
+            time.advance(by: 121)
+            #expect(try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: key).status == .ok)
+        }
+    }
+
     @Test func theSixthSignInOfAMinuteIsRefusedEvenWithTheRightPassword() async throws {
         let time = ManualClock()
         try await TestApp.run(configure: { Self.limited(&$0); $0.clock = time.clock }) { api in
