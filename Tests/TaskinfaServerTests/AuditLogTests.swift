@@ -33,6 +33,7 @@ import Yams
             let all = try await Self.entries(api, owner)
             let actions = all.compactMap { $0["action"]?.string }
             #expect(actions.contains("project.create") && actions.contains("task.create") && actions.contains("api_key.create"))
+            #expect(all.first { $0["action"]?.string == "task.create" }?["resource_id"]?.string == taskID, "a create names what it made")
             let update = try #require(all.first { $0["action"]?.string == "task.update" })
             #expect(update["resource_id"]?.string == taskID)
             #expect(update["actor_id"]?.string == owner.userID && update["actor_type"]?.string == "user")

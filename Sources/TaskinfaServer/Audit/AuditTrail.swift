@@ -39,11 +39,16 @@ struct AuditTrail: ServerMiddleware {
             forwarded = HTTPBody(bytes)
             if case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) { fields = object }
         }
-        let status: Int
         do {
-            let (response, responseBody) = try await next(request, forwarded, metadata)
-            status = response.status.code
-            await record(operationID: operationID, status: status, metadata: metadata, body: fields)
+            var (response, responseBody) = try await next(request, forwarded, metadata)
+            var created: String?
+            // What a create made is named in its answer, not in the path.
+            if response.status == .created, let answer = responseBody, case .known(let length) = answer.length, length <= Self.bodyPeekLimit {
+                let bytes = try await [UInt8](collecting: answer, upTo: Self.bodyPeekLimit)
+                responseBody = HTTPBody(bytes)
+                created = Self.createdID(in: bytes)
+            }
+            await record(operationID: operationID, status: response.status.code, metadata: metadata, body: fields, created: created)
             return (response, responseBody)
         } catch {
             await record(operationID: operationID, status: ProblemMiddleware.problem(for: error).status, metadata: metadata, body: fields)
@@ -51,7 +56,20 @@ struct AuditTrail: ServerMiddleware {
         }
     }
 
-    private func record(operationID: String, status: Int, metadata: ServerRequestMetadata, body: [String: JSONValue]) async {
+    /// The id of what a create answered with: its own `id`, or that of the one object it wraps
+    /// (`{"worker": {…}, "secret": …}`).
+    static func createdID(in bytes: [UInt8]) -> String? {
+        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
+        if case .string(let id)? = object["id"] { return id }
+        for case .object(let inner) in object.values.sorted(by: { "\($0)".count < "\($1)".count }) {
+            if case .string(let id)? = inner["id"] { return id }
+        }
+        return nil
+    }
+
+    private func record(
+        operationID: String, status: Int, metadata: ServerRequestMetadata, body: [String: JSONValue], created: String? = nil
+    ) async {
         let info = RequestInfo.current
         let note = info.responseNotes?.auditNote ?? AuditNote()
         // Refused by a rate limit: the counters already hold it, and logging each would let a
@@ -71,7 +89,7 @@ struct AuditTrail: ServerMiddleware {
             actorID: info.caller?.actor.id ?? (actorType == .user ? note.subjectUserID : nil) ?? "anonymous",
             actorName: info.caller?.actor.name ?? (actorType == .user ? note.subjectName : nil) ?? "anonymous",
             action: action, resourceType: AuditNaming.resourceType(action: action),
-            resourceID: note.resourceID ?? Self.resource(in: metadata.pathParameters),
+            resourceID: note.resourceID ?? created ?? Self.resource(in: metadata.pathParameters),
             outcome: outcome, details: details, ipAddress: info.ipAddress, userAgent: info.userAgent, createdAt: store.now())
         do {
             try await store.audit.record(entry)

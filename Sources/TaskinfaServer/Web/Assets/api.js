@@ -11,6 +11,8 @@ export class ApiError extends Error {
     this.status = status;
     this.title = problem.title ?? '';
     this.detail = problem.detail ?? '';
+    /** The problem's kind: the last part of its `type` (`two-factor-required`). */
+    this.kind = String(problem.type ?? '').split('#problem-').pop();
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
   }
 
@@ -29,6 +31,12 @@ let onSignedOut = () => {};
 /** What to do when a request finds the session gone (the app sends the person to sign-in). */
 export function whenSignedOut(handler) {
   onSignedOut = handler;
+}
+
+let onEnrolmentNeeded = () => {};
+/** What to do when a workspace demands two-factor sign-in the person hasn't turned on yet. */
+export function whenTwoFactorEnrolmentNeeded(handler) {
+  onEnrolmentNeeded = handler;
 }
 
 /** Query string from an object; arrays repeat the name, empty values are left out. */
@@ -52,8 +60,8 @@ export function setCSRFToken(token) {
  * request('PATCH', '/tasks/WEB-1', {body, ifMatch: 3}) → {data, etag, status}.
  * Throws ApiError; a 401 outside sign-in also tells the app the session is gone.
  */
-export async function request(method, path, { body, ifMatch, signal, keepSession = false } = {}) {
-  const headers = { Accept: 'application/json' };
+export async function request(method, path, { body, ifMatch, signal, keepSession = false, accept = 'application/json' } = {}) {
+  const headers = { Accept: accept };
   if (method !== 'GET' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
@@ -69,7 +77,7 @@ export async function request(method, path, { body, ifMatch, signal, keepSession
   }
   const text = await response.text();
   let data = null;
-  if (text) {
+  if (text && (response.headers.get('Content-Type') ?? '').includes('json')) {
     try {
       data = JSON.parse(text);
     } catch {
@@ -78,10 +86,12 @@ export async function request(method, path, { body, ifMatch, signal, keepSession
   }
   if (!response.ok) {
     if (response.status === 401 && !keepSession) onSignedOut();
-    throw new ApiError(response.status, data ?? { title: response.statusText });
+    const error = new ApiError(response.status, data ?? { title: response.statusText });
+    if (error.kind === 'two-factor-enrolment-required') onEnrolmentNeeded();
+    throw error;
   }
   const etag = response.headers.get('ETag');
-  return { data, status: response.status, etag: etag ? Number(etag.replaceAll('"', '')) : undefined };
+  return { data, text, status: response.status, etag: etag ? Number(etag.replaceAll('"', '')) : undefined };
 }
 
 export const api = {
@@ -89,6 +99,8 @@ export const api = {
   post: async (path, body, options) => (await request('POST', path, { ...options, body })).data,
   patch: async (path, body, options) => (await request('PATCH', path, { ...options, body })).data,
   delete: async (path, options) => (await request('DELETE', path, options)).data,
+  /** The answer as text, for downloads (`text/csv`). */
+  text: async (path, parameters, accept) => (await request('GET', path + query(parameters), { accept })).text,
 };
 
 /** Rendered, sanitised HTML for each markdown text, in order. */

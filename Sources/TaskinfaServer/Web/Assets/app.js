@@ -1,6 +1,6 @@
 // The page's entry: who is signed in, which view the address asks for, and the workspace's
 // shell (top bar, live events, board with its task panel, projects, settings).
-import { whenSignedOut } from './api.js';
+import { whenSignedOut, whenTwoFactorEnrolmentNeeded } from './api.js';
 import { analyticsPage } from './analytics/analytics.js';
 import { onboardingPage } from './auth/onboarding.js';
 import { invitePage } from './auth/invite.js';
@@ -20,6 +20,7 @@ import { projectsPage } from './projects/projects.js';
 import { accountPages, navigate, onNavigate, parse, paths } from './router.js';
 import { currentUser, forgetSession, loadSession, signOut, workspace, workspaces } from './session.js';
 import { settingsPage } from './settings/settings.js';
+import { twoFactorRequiredPage } from './settings/two-factor.js';
 import { dialogOpen } from './shell/dialog.js';
 import { showShortcuts } from './shell/shortcuts.js';
 import { applyTheme, cycleTheme } from './shell/theme.js';
@@ -46,6 +47,15 @@ function signInAgain() {
   navigate(`/signin${here !== '/' ? `?next=${encodeURIComponent(here)}` : ''}`, { replace: true });
 }
 whenSignedOut(signInAgain);
+
+/** A workspace that requires two-factor sign-in sends a member without it to turn it on first. */
+function enrolFirst() {
+  if (parse().name === 'two-factor-required') return;
+  closeWorkspace();
+  const here = location.pathname + location.search;
+  navigate(`/two-factor-required?next=${encodeURIComponent(here)}`, { replace: true });
+}
+whenTwoFactorEnrolmentNeeded(enrolFirst);
 
 function closeWorkspace() {
   current?.view?.close();
@@ -229,6 +239,12 @@ async function show(route) {
     else navigate('/new-workspace', { replace: true });
     return;
   }
+  if (route.name === 'two-factor-required') {
+    closeWorkspace();
+    setTitle(t('twoFactor.requiredTitle'));
+    replace(root, twoFactorRequiredPage(route));
+    return;
+  }
   if (route.name === 'onboarding' || route.name === 'new-workspace') {
     closeWorkspace();
     setTitle(t('onboarding.title'));
@@ -239,6 +255,10 @@ async function show(route) {
     closeWorkspace();
     replace(root, h('main', { class: 'auth-page', id: 'main' }, h('div', { class: 'auth-card' },
       h('h1', { text: t('error.noWorkspace') }), h('p', { text: t('error.noWorkspaceDetail') }), h('a', { href: '/', class: 'button primary' }, t('nav.home')))));
+    return;
+  }
+  if (workspace(route.workspaceID).require_two_factor && !user.two_factor_enabled) {
+    enrolFirst();
     return;
   }
   let state;

@@ -9,6 +9,7 @@ const patterns = [
   ['reset-password', /^\/reset-password$/],
   ['onboarding', /^\/onboarding$/],
   ['new-workspace', /^\/new-workspace$/],
+  ['two-factor-required', /^\/two-factor-required$/],
   ['board', /^\/w\/([^/]+)\/?(?:board)?$/],
   ['task', /^\/w\/([^/]+)\/tasks\/([^/]+)$/],
   ['projects', /^\/w\/([^/]+)\/projects$/],
@@ -31,7 +32,7 @@ export function parse(url = location) {
     const match = path.match(pattern);
     if (!match) continue;
     const route = { name, query: new URLSearchParams(url.search) };
-    if (!accountPages.includes(name) && !['onboarding', 'new-workspace', 'home'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
+    if (!accountPages.includes(name) && !['onboarding', 'new-workspace', 'two-factor-required', 'home'].includes(name)) route.workspaceID = decodeURIComponent(match[1]);
     if (name === 'task') route.taskKey = decodeURIComponent(match[2]);
     if (name === 'worker') route.workerID = decodeURIComponent(match[2]);
     if (name === 'settings') route.section = match[2] ?? 'profile';

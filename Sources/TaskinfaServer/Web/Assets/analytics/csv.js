@@ -1,5 +1,6 @@
 // Every chart's numbers as a CSV file. A cell that a spreadsheet would run as a formula (it starts
 // with = + - @, or a tab or return) is prefixed with ' — task titles are untrusted text.
+import { downloadText } from '../shell/download.js';
 
 function cell(value) {
   let text = value === null || value === undefined ? '' : String(value);
@@ -12,12 +13,5 @@ export function toCSV(headers, rows) {
 }
 
 export function downloadCSV(filename, headers, rows) {
-  const url = URL.createObjectURL(new Blob([toCSV(headers, rows)], { type: 'text/csv;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = filename;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  downloadText(filename, toCSV(headers, rows), 'text/csv;charset=utf-8');
 }

@@ -38,7 +38,13 @@ export function resetPasswordPage() {
     event.preventDefault();
     whileBusy(form, async () => {
       try {
-        await api.post('/auth/password-reset/confirm', { token, password: password.control.value }, { keepSession: true });
+        const result = await api.post('/auth/password-reset/confirm', { token, password: password.control.value }, { keepSession: true });
+        // No account in the answer: the account uses two-factor sign-in, so the link set the
+        // password without signing in.
+        if (!result) {
+          navigate('/signin?reset=1', { replace: true });
+          return;
+        }
         await loadSession();
         navigate('/', { replace: true });
       } catch (error) {

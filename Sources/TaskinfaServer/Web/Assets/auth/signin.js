@@ -1,7 +1,7 @@
 // Sign-in and sign-up: two small forms; errors from the API appear beside the field they name.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { field, showErrors, whileBusy } from '../forms.js';
+import { clearErrors, field, showErrors, whileBusy } from '../forms.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { loadSession } from '../session.js';
@@ -24,16 +24,44 @@ function destination(route) {
 export function signInPage(route) {
   const email = field({ label: t('auth.email'), name: 'email', type: 'email', autocomplete: 'email', required: true, autofocus: true });
   const password = field({ label: t('auth.password'), name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const form = h('form', { class: 'form', novalidate: true }, email, password,
+  // Shown once the password was right and the account asks for its second factor.
+  const code = field({
+    label: t('twoFactor.code'), name: 'totp_code', autocomplete: 'off', inputmode: 'numeric', maxlength: 20,
+    hint: t('twoFactor.signInHint'),
+  });
+  code.hidden = true;
+  const notice = h('p', { class: 'notice', role: 'status', hidden: true });
+  if (route.query.get('reset') === '1') {
+    notice.textContent = t('twoFactor.resetDone');
+    notice.hidden = false;
+  }
+  const form = h('form', { class: 'form', novalidate: true }, notice, email, password, code,
     h('button', { type: 'submit', class: 'primary wide' }, t('auth.signIn')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     whileBusy(form, async () => {
+      const typed = code.control.value.replace(/[\s-]/g, '');
+      // Six digits are the app's code; anything else typed there is a recovery code.
+      const second = code.hidden || !typed ? {} : /^\d{6}$/.test(typed) ? { totp_code: typed } : { recovery_code: typed };
       try {
-        await api.post('/auth/login', { email: email.control.value.trim(), password: password.control.value }, { keepSession: true });
+        await api.post('/auth/login', { email: email.control.value.trim(), password: password.control.value, ...second }, { keepSession: true });
         await loadSession();
         navigate(destination(route), { replace: true });
       } catch (error) {
+        if (error.kind === 'two-factor-required') {
+          const first = code.hidden;
+          code.hidden = false;
+          if (first) {
+            clearErrors(form);
+            notice.textContent = t('twoFactor.askCode');
+            notice.hidden = false;
+          } else {
+            showErrors(form, { errors: [{ field: 'totp_code', message: error.detail }] });
+          }
+          code.control.value = '';
+          code.control.focus();
+          return;
+        }
         showErrors(form, error);
       }
     });

@@ -1,5 +1,6 @@
-// Settings: profile and theme, password, members and invitations (members/), active sessions (revoke one or all others), API keys (the secret
-// shown once with a copy button, rename, revoke, expiry and last use shown).
+// Settings: profile and theme, password, two-factor sign-in (two-factor.js), members and invitations (members/), active sessions
+// (revoke one or all others), API keys (the secret shown once with a copy button, rename, revoke, expiry and last use shown), and
+// for admins the audit log with the workspace's security settings (audit-log.js).
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, showErrors, whileBusy } from '../forms.js';
@@ -7,20 +8,31 @@ import { formatDateTime, formatRelative, t } from '../i18n.js';
 import { paths } from '../router.js';
 import { currentUser, loadSession, workspace } from '../session.js';
 import { membersSection } from '../members/members.js';
+import { auditLogSection } from './audit-log.js';
+import { describeDevice } from './devices.js';
+import { twoFactorSection } from './two-factor.js';
 import { copyField } from '../shell/copy.js';
 import { confirmDialog, openDialog } from '../shell/dialog.js';
 import { applyTheme, currentTheme } from '../shell/theme.js';
 import { toast, toastError } from '../shell/toast.js';
 
-const sections = ['profile', 'password', 'members', 'sessions', 'api-keys'];
+/** The sections a person sees: the audit log only for admins and owners. */
+function sectionsFor(workspaceID) {
+  const admin = ['admin', 'owner'].includes(workspace(workspaceID)?.role);
+  return ['profile', 'password', 'two-factor', 'members', 'sessions', 'api-keys', ...(admin ? ['audit-log'] : [])];
+}
 
 export function settingsPage(container, { workspaceID, section, onSignedOutEverywhere }) {
+  const sections = sectionsFor(workspaceID);
   const body = h('div', { class: 'settings-body' });
   const nav = h('nav', { class: 'settings-nav', 'aria-label': t('settings.sections') },
     h('ul', {}, sections.map((name) => h('li', {},
       h('a', { href: paths.settings(workspaceID, name), 'aria-current': name === section ? 'page' : undefined }, t(`settings.${name}`))))));
   replace(container, h('div', { class: 'page settings' }, h('h1', { text: t('settings.title') }), h('div', { class: 'settings-layout' }, nav, body)));
-  const render = { profile, password, members: membersSection, sessions, 'api-keys': apiKeys }[section] ?? profile;
+  const render = {
+    profile, password, 'two-factor': twoFactorSection, members: membersSection, sessions, 'api-keys': apiKeys,
+    'audit-log': sections.includes('audit-log') ? auditLogSection : profile,
+  }[section] ?? profile;
   render(body, { workspaceID, onSignedOutEverywhere });
 }
 
@@ -91,12 +103,12 @@ function sessions(body) {
         h('caption', { class: 'visually-hidden', text: t('settings.sessions') }),
         h('thead', {}, h('tr', {}, ['sessions.device', 'sessions.address', 'sessions.lastSeen', 'sessions.expires', 'projects.actions'].map((key) => h('th', { scope: 'col', text: t(key) })))),
         h('tbody', {}, result.sessions.map((session) => h('tr', {},
-          h('td', {}, h('span', { text: session.user_agent || t('sessions.unknownDevice') }), session.current ? h('span', { class: 'badge', text: t('sessions.current') }) : null),
+          h('td', {}, h('span', { title: session.user_agent ?? '', text: describeDevice(session.user_agent) }), session.current ? h('span', { class: 'badge', text: t('sessions.current') }) : null),
           h('td', { text: session.ip_address ?? '—' }),
           h('td', {}, h('time', { datetime: session.last_seen_at, title: formatDateTime(session.last_seen_at), text: formatRelative(session.last_seen_at) })),
           h('td', { text: formatDateTime(session.expires_at) }),
           h('td', {}, session.current ? '' : h('button', {
-            type: 'button', class: 'danger small', 'aria-label': t('sessions.revokeNamed', { device: session.user_agent || t('sessions.unknownDevice') }),
+            type: 'button', class: 'danger small', 'aria-label': t('sessions.revokeNamed', { device: describeDevice(session.user_agent) }),
             onclick: async () => {
               try {
                 await api.delete(`/auth/sessions/${encodeURIComponent(session.id)}`);
