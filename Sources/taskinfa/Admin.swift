@@ -9,7 +9,7 @@ import TaskinfaStore
 struct Admin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Operators' commands (migrations, setting a forgotten password, rotating the secret key).",
-        subcommands: [Migrate.self, SetPassword.self, RotateSecretKey.self])
+        subcommands: [Migrate.self, SetPassword.self, DisableTwoFactor.self, RotateSecretKey.self])
 
     /// Where the database is, as `serve` finds it.
     struct DatabaseOptions: ParsableArguments {
@@ -70,6 +70,29 @@ struct Admin: AsyncParsableCommand {
                 throw ValidationError("no active account has the e-mail address \(email)")
             }
             print("password set for \(email); every session of the account has ended")
+        }
+    }
+
+    struct DisableTwoFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "disable-two-factor",
+            abstract: "Turn two-factor sign-in off for an account that lost its phone and recovery codes; every session of the account ends.")
+
+        @Option(help: "The account's e-mail address.")
+        var email: String
+
+        @OptionGroup var database: DatabaseOptions
+
+        func run() async throws {
+            let email = self.email
+            do {
+                try await database.withDatabase { database, _ in
+                    try await AccountAdministration.disableTwoFactor(email: email, store: Store(database: database))
+                }
+            } catch is NotFoundError {
+                throw ValidationError("no active account has the e-mail address \(email)")
+            }
+            print("two-factor sign-in is off for \(email); every session of the account has ended")
         }
     }
 

@@ -16,4 +16,15 @@ public enum AccountAdministration {
         let hash = try await PasswordHasher(cost: bcryptCost).hash(password)
         try await store.accounts.changePassword(userID: user.id, to: hash, keeping: nil)
     }
+
+    /// Turns two-factor sign-in off for the account with `email` (its phone and recovery codes
+    /// are lost) and ends every session of it; its password alone signs in again.
+    public static func disableTwoFactor(email rawEmail: String, store: Store) async throws {
+        let email = try Email.normalize(rawEmail)
+        guard let (user, _) = try await store.accounts.credentials(email: email) else {
+            throw NotFoundError("account", id: email)
+        }
+        try await store.accounts.disableTwoFactor(userID: user.id)
+        try await store.accounts.changePassword(userID: user.id, to: try await store.accounts.passwordHash(userID: user.id), keeping: nil)
+    }
 }
