@@ -40,4 +40,5 @@ public struct Store: Sendable {
     public var streamAdmission: StreamAdmissionRepository { StreamAdmissionRepository(store: self) }
     public var sealedSecrets: SealedSecrets { SealedSecrets(store: self) }
     public var audit: AuditRepository { AuditRepository(store: self) }
+    public var singleSignOn: SingleSignOnRepository { SingleSignOnRepository(store: self) }
 }

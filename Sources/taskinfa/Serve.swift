@@ -64,6 +64,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("sign-up-limit"), help: "Sign-ups allowed per minute per client address, 1–10000 (default 3; env TASKINFA_SIGN_UP_LIMIT).")
     var signUpLimit: Int?
 
+    @Option(name: .customLong("oidc-issuer"), help: "OpenID Connect provider for single sign-on, e.g. https://accounts.example.com (env TASKINFA_OIDC_ISSUER).")
+    var oidcIssuer: String?
+
+    @Option(name: .customLong("oidc-client-id"), help: "This server's client id at the provider (env TASKINFA_OIDC_CLIENT_ID).")
+    var oidcClientID: String?
+
+    @Option(name: .customLong("oidc-name"), help: "The provider's name on the sign-in button (env TASKINFA_OIDC_NAME).")
+    var oidcName: String?
+
     @Option(name: .customLong("api-rate-limit"), help: "Requests allowed per minute per API key, 1–1000000 (default 600; env TASKINFA_API_RATE_LIMIT).")
     var apiRateLimit: Int?
 
@@ -125,6 +134,16 @@ struct Serve: AsyncParsableCommand {
             guard let limit = try integer(value, env: env) else { continue }
             guard (1...10_000).contains(limit) else { throw ValidationError("\(name) must be between 1 and 10000") }
             configuration[keyPath: keyPath] = limit
+        }
+        if let issuer = oidcIssuer ?? environment["TASKINFA_OIDC_ISSUER"] {
+            // The client secret only from the environment: a flag would show in `ps`.
+            do {
+                configuration.singleSignOn = try SingleSignOnSettings(
+                    issuer: issuer, clientID: oidcClientID ?? environment["TASKINFA_OIDC_CLIENT_ID"] ?? "",
+                    clientSecret: environment["TASKINFA_OIDC_CLIENT_SECRET"], displayName: oidcName ?? environment["TASKINFA_OIDC_NAME"])
+            } catch let error as TaskinfaCore.ValidationError {
+                throw ValidationError(error.errors.map { "--\($0.field) \($0.message)" }.joined(separator: "; "))
+            }
         }
         if let limit = try integer(apiRateLimit, env: "TASKINFA_API_RATE_LIMIT") {
             guard (1...1_000_000).contains(limit) else { throw ValidationError("--api-rate-limit must be between 1 and 1000000") }

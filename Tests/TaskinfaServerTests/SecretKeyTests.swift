@@ -84,11 +84,10 @@ import Testing
             let api = API(client: client)
             _ = try await TwoFactorTests.enrol(api, try await api.signUp("Ann"), at: time)
         }
-        var stranger = configuration
-        stranger.secretBox = SecretBox(current: SecretBox.Key.generate().key)
-        let second = try buildApplication(configuration: stranger)
-        await #expect(throws: SecretKeyError.self) {
-            try await second.test(.router) { _ in }
+        let stranger = SecretBox(current: SecretBox.Key.generate().key)
+        try await TwoFactorTests.withStore(configuration) { store in
+            await #expect(throws: SecretKeyError.self) { try await SecretKeySource.checkStored(store: store, secrets: stranger) }
+            try await SecretKeySource.checkStored(store: store, secrets: try #require(configuration.secretBox))
         }
     }
 }

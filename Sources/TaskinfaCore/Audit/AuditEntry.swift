@@ -114,6 +114,7 @@ public enum AuditNaming {
         "appendExecutionLogs": "execution.logs", "finishExecution": "execution.finish",
         "requestCompletion": "execution.complete", "cancelExecution": "execution.cancel",
         "leaveWorkspace": "member.leave", "resendInvitation": "invitation.resend",
+        "startSingleSignOn": "auth.sso_start", "finishSingleSignOn": "auth.sso_login",
     ]
     static let verbs = ["create", "update", "delete", "revoke", "add", "remove", "rotate", "send", "set", "enable", "disable"]
 

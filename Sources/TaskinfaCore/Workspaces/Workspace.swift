@@ -11,11 +11,17 @@ public struct Workspace: Codable, Equatable, Sendable {
     public var requireTwoFactor: Bool
     /// Days audit-log entries are kept before the pruner removes them.
     public var auditRetentionDays: Int
+    /// People signing in through single sign-on with a verified address at one of these domains
+    /// join this workspace, with `ssoRole`.
+    public var ssoDomains: [String]
+    public var ssoRole: Role
 
     public init(
         id: String, name: String, description: String?, createdAt: Date, updatedAt: Date, requireTwoFactor: Bool = false,
-        auditRetentionDays: Int = Workspace.defaultAuditRetentionDays
+        auditRetentionDays: Int = Workspace.defaultAuditRetentionDays, ssoDomains: [String] = [], ssoRole: Role = .member
     ) {
+        self.ssoDomains = ssoDomains
+        self.ssoRole = ssoRole
         self.id = id
         self.name = name
         self.description = description
@@ -31,6 +37,8 @@ public struct Workspace: Codable, Equatable, Sendable {
         case updatedAt = "updated_at"
         case requireTwoFactor = "require_two_factor"
         case auditRetentionDays = "audit_retention_days"
+        case ssoDomains = "sso_domains"
+        case ssoRole = "sso_role"
     }
 
     public static let defaultAuditRetentionDays = 365

@@ -17,6 +17,8 @@ struct APIImplementation: APIProtocol {
     let waiters: CommitWaiters
     /// Seals and opens the secrets kept in the database (TOTP seeds).
     let secrets: SecretBox
+    /// The single sign-on provider, when one is configured.
+    let identityProvider: OIDCProvider?
 
     /// For a PATCH member: absent → nil (leave alone), `null` → `.some(nil)` (clear), a value → `.some(value)`.
     func patch<T>(_ value: T?, _ path: String) -> T?? {

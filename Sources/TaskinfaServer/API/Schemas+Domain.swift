@@ -19,7 +19,8 @@ extension Components.Schemas.Workspace {
         self.init(
             id: workspace.id, name: workspace.name, description: workspace.description,
             role: role.map(Components.Schemas.Role.init), requireTwoFactor: workspace.requireTwoFactor,
-            auditRetentionDays: workspace.auditRetentionDays, createdAt: workspace.createdAt, updatedAt: workspace.updatedAt)
+            auditRetentionDays: workspace.auditRetentionDays, ssoDomains: workspace.ssoDomains, ssoRole: .init(workspace.ssoRole),
+            createdAt: workspace.createdAt, updatedAt: workspace.updatedAt)
     }
 }
 

@@ -34,7 +34,8 @@ public func buildApplication(
     let waiters = CommitWaiters(commits: database.commits)
     let api = APIImplementation(
         store: store, access: Access(store: store), passwords: PasswordHasher(cost: configuration.bcryptCost),
-        configuration: configuration, hub: hub, streams: streams, waiters: waiters, secrets: secrets)
+        configuration: configuration, hub: hub, streams: streams, waiters: waiters, secrets: secrets,
+        identityProvider: configuration.singleSignOn.map(OIDCProvider.init(settings:)))
     // Only the API needs a caller: probes, the docs page and the contract never cost a credential
     // lookup (a load balancer's health checks, a browser sending its cookie along).
     let apiRoutes = router.group().add(middleware: AuthMiddleware(store: store, configuration: configuration))
@@ -60,12 +61,7 @@ public func buildApplication(
     app.beforeServerStarts {
         try await database.prepare()
         logger.info("database ready", metadata: ["database": "\(location)"])
-        // A replica with another key would fail every sign-in of a two-factor account: refuse to start instead.
-        for value in try await store.sealedSecrets.all() {
-            guard let keyID = SecretBox.keyID(of: value.sealed), secrets.keyIDs.contains(keyID) else {
-                throw SecretKeyError.unknownKey(SecretBox.keyID(of: value.sealed) ?? "?")
-            }
-        }
+        try await SecretKeySource.checkStored(store: store, secrets: secrets)
     }
     return app
 }

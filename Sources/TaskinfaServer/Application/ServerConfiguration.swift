@@ -43,6 +43,8 @@ public struct ServerConfiguration: Sendable {
     /// The mail server for invitations and password resets; nil = no e-mail (inviters copy the
     /// link, and password reset by e-mail is off).
     public var smtp: SMTPSettings?
+    /// The OpenID Connect provider people may sign in with (`--oidc-issuer`); nil: none.
+    public var singleSignOn: SingleSignOnSettings?
     /// Sign-in attempts allowed per minute per client address and per account, and sign-ups per
     /// minute per address (plan §5.7). Tests that sign up many people from one address raise them.
     public var signInsPerMinute = 5

@@ -20,7 +20,7 @@ struct AuditTrail: ServerMiddleware {
     /// What an anonymous caller may get into the log: the ways in. Anything else anonymous is a
     /// 401 that would only let strangers fill the table.
     static let anonymousLogged: Set<String> = [
-        "login", "signup", "requestPasswordReset", "confirmPasswordReset", "acceptInvitation",
+        "login", "signup", "requestPasswordReset", "confirmPasswordReset", "acceptInvitation", "finishSingleSignOn",
     ]
     /// Bodies up to this size are read for their field names; larger ones are logged without.
     static let bodyPeekLimit = 64 * 1024

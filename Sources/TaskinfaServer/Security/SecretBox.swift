@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import TaskinfaCore
+import TaskinfaStore
 
 /// Seals the secrets the server must be able to read back (TOTP seeds, integration tokens) with
 /// AES-256-GCM, so that a copy of the database alone yields none of them.
@@ -112,6 +113,16 @@ public enum SecretKeySource {
         if manager.fileExists(atPath: next.path) { keys.append(try read(next)) }
         if manager.fileExists(atPath: file.path) { keys.append(try read(file)) }
         return SecretBox(current: keys[0], others: Array(keys.dropFirst()))
+    }
+
+    /// Throws when a stored secret was sealed with a key `secrets` doesn't hold: a replica with
+    /// another key would fail every two-factor sign-in, so it refuses to start instead.
+    public static func checkStored(store: Store, secrets: SecretBox) async throws {
+        for value in try await store.sealedSecrets.all() {
+            guard let keyID = SecretBox.keyID(of: value.sealed), secrets.keyIDs.contains(keyID) else {
+                throw SecretKeyError.unknownKey(SecretBox.keyID(of: value.sealed) ?? "?")
+            }
+        }
     }
 
     public static func parse(_ text: String) throws -> SecretBox.Key {

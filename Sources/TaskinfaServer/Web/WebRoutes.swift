@@ -13,7 +13,7 @@ enum WebRoutes {
         }
         // Addresses the page routes by itself: reloading or sharing any of them gives the shell.
         router.get("/", use: shell)
-        for prefix in ["/signin", "/signup", "/onboarding", "/new-workspace", "/invite", "/forgot-password", "/reset-password", "/two-factor-required"] { router.get(RouterPath(prefix), use: shell) }
+        for prefix in ["/signin", "/signup", "/onboarding", "/new-workspace", "/invite", "/forgot-password", "/reset-password", "/two-factor-required", "/sso/callback"] { router.get(RouterPath(prefix), use: shell) }
         router.get("/w/**", use: shell)
         router.get("/ui/:fingerprint/**") { request, context in
             let path = context.parameters.getCatchAll().joined(separator: "/")

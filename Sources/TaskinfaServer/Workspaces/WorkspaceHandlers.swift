@@ -45,6 +45,8 @@ extension APIImplementation {
             }
         }
         let retention = validator.check { try body.auditRetentionDays.map(Workspace.validAuditRetention) }
+        let domains = validator.check { try body.ssoDomains.map { try SingleSignOnRules.domains($0) } }
+        let joinRole = validator.check { try body.ssoRole.map { try SingleSignOnRules.joinRole(try Role.parse($0.rawValue, field: "sso_role")) } }
         if body.requireTwoFactor == true {
             // Whoever turns it on must already pass it, or the workspace locks them out first.
             validator.check {
@@ -56,7 +58,7 @@ extension APIImplementation {
         try validator.throwIfInvalid()
         let workspace = try await store.workspaces.update(
             scope, name: name ?? nil, description: description ?? nil, requireTwoFactor: body.requireTwoFactor,
-            auditRetentionDays: retention ?? nil)
+            auditRetentionDays: retention ?? nil, ssoDomains: domains ?? nil, ssoRole: joinRole ?? nil)
         return .ok(.init(body: .json(.init(workspace, role: scope.role))))
     }
 

@@ -21,6 +21,7 @@ public struct SealedSecrets: Sendable {
     static let columns: [(table: String, key: String, column: String)] = [
         ("users", "id", "totp_secret"),
         ("users", "id", "totp_pending_secret"),
+        ("sso_states", "state_hash", "code_verifier"),
     ]
 
     /// Where a value of this column and row is sealed to (what a writer passes to `SecretBox.seal`).

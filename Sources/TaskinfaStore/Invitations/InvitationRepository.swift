@@ -179,18 +179,8 @@ public struct InvitationRepository: Sendable {
             "SELECT 1 AS found FROM workspace_members WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: user.id)"
         ).first()
         if already != nil { throw ConflictError("you are already a member of this workspace", field: "token") }
-        try await sql.raw(
-            """
-            INSERT INTO workspace_members (workspace_id, user_id, role, invited_by, joined_at)
-            VALUES (\(bind: workspaceID), \(bind: user.id), \(bind: role.rawValue), \(bind: try row.string("invited_by")),
-                    \(bind: now.milliseconds))
-            """
-        ).run()
-        try await EventLog.append(
-            EventDraft(
-                type: .memberJoined, actor: Actor(type: .user, id: user.id, name: user.name),
-                payload: EventPayload.MemberSnapshot(userID: user.id, name: user.name, role: role)),
-            workspace: workspaceID, on: sql, at: now)
+        try await WorkspaceRepository.addMember(
+            user, role: role, to: workspaceID, invitedBy: try row.string("invited_by"), on: sql, at: now)
         guard let workspace = try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: workspaceID)").first() else {
             throw NotFoundError("workspace", id: workspaceID)
         }

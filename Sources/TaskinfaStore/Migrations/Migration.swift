@@ -28,5 +28,6 @@ extension Migration {
         .m006AnalyticsIndexes,
         .m007Invitations,
         .m008TwoFactorAndAudit,
+        .m009SingleSignOn,
     ]
 }

@@ -66,6 +66,23 @@ public struct WorkspaceRepository: Sendable {
             workspace: workspace.id, on: sql, at: workspace.createdAt)
     }
 
+    /// A new membership and its `member.joined` event (an accepted invitation, a sign-in by domain).
+    static func addMember(_ user: User, role: Role, to workspaceID: String, invitedBy: String?, on sql: any SQLDatabase, at now: Date)
+        async throws
+    {
+        try await sql.raw(
+            """
+            INSERT INTO workspace_members (workspace_id, user_id, role, invited_by, joined_at)
+            VALUES (\(bind: workspaceID), \(bind: user.id), \(bind: role.rawValue), \(bind: invitedBy), \(bind: now.milliseconds))
+            """
+        ).run()
+        try await EventLog.append(
+            EventDraft(
+                type: .memberJoined, actor: Actor(type: .user, id: user.id, name: user.name),
+                payload: EventPayload.MemberSnapshot(userID: user.id, name: user.name, role: role)),
+            workspace: workspaceID, on: sql, at: now)
+    }
+
     public func get(_ scope: WorkspaceScope) async throws -> Workspace {
         try await store.database.read { sql in
             guard let row = try await sql.raw("SELECT * FROM workspaces WHERE id = \(bind: scope.workspaceID)").first()
@@ -75,7 +92,8 @@ public struct WorkspaceRepository: Sendable {
     }
 
     public func update(
-        _ scope: WorkspaceScope, name: String?, description: String??, requireTwoFactor: Bool? = nil, auditRetentionDays: Int? = nil
+        _ scope: WorkspaceScope, name: String?, description: String??, requireTwoFactor: Bool? = nil, auditRetentionDays: Int? = nil,
+        ssoDomains: [String]? = nil, ssoRole: Role? = nil
     ) async throws -> Workspace {
         try scope.require(.updateWorkspace)
         let now = store.now()
@@ -87,12 +105,16 @@ public struct WorkspaceRepository: Sendable {
             if let description { workspace.description = description }
             if let requireTwoFactor { workspace.requireTwoFactor = requireTwoFactor }
             if let auditRetentionDays { workspace.auditRetentionDays = auditRetentionDays }
+            if let ssoDomains { workspace.ssoDomains = ssoDomains }
+            if let ssoRole { workspace.ssoRole = ssoRole }
             workspace.updatedAt = now
             try await sql.raw(
                 """
                 UPDATE workspaces SET name = \(bind: workspace.name), description = \(bind: workspace.description),
                        require_two_factor = \(bind: workspace.requireTwoFactor ? 1 : 0),
                        audit_retention_days = \(bind: workspace.auditRetentionDays),
+                       sso_domains = \(bind: workspace.ssoDomains.isEmpty ? nil : workspace.ssoDomains.joined(separator: ",")),
+                       sso_role = \(bind: workspace.ssoRole.rawValue),
                        updated_at = \(bind: now.milliseconds)
                 WHERE id = \(bind: scope.workspaceID)
                 """
@@ -232,6 +254,9 @@ public struct WorkspaceRepository: Sendable {
             createdAt: try row.date("created_at"), updatedAt: try row.date("updated_at"),
             requireTwoFactor: try row.contains(column: "require_two_factor") && row.int("require_two_factor") != 0,
             auditRetentionDays: row.contains(column: "audit_retention_days")
-                ? try row.int("audit_retention_days") : Workspace.defaultAuditRetentionDays)
+                ? try row.int("audit_retention_days") : Workspace.defaultAuditRetentionDays,
+            ssoDomains: (row.contains(column: "sso_domains") ? try row.optionalString("sso_domains") : nil)?
+                .split(separator: ",").map(String.init) ?? [],
+            ssoRole: row.contains(column: "sso_role") ? try Role.parse(row.string("sso_role")) : .member)
     }
 }

@@ -5,7 +5,7 @@ import { analyticsPage } from './analytics/analytics.js';
 import { onboardingPage } from './auth/onboarding.js';
 import { invitePage } from './auth/invite.js';
 import { forgotPasswordPage, resetPasswordPage } from './auth/password-reset.js';
-import { signInPage, signUpPage } from './auth/signin.js';
+import { signInPage, signUpPage, singleSignOnCallbackPage } from './auth/signin.js';
 import { mountBoard } from './board/board.js';
 import { prefetchBoard } from './board/board-data.js';
 import { columnName, columns } from './board/columns.js';
@@ -219,9 +219,9 @@ async function show(route) {
     root.querySelector('[autofocus]')?.focus();
     return;
   }
-  if (['invite', 'forgot-password', 'reset-password'].includes(route.name)) {
+  if (['invite', 'forgot-password', 'reset-password', 'sso-callback'].includes(route.name)) {
     closeWorkspace();
-    const pages = { invite: invitePage, 'forgot-password': forgotPasswordPage, 'reset-password': resetPasswordPage };
+    const pages = { invite: invitePage, 'forgot-password': forgotPasswordPage, 'reset-password': resetPasswordPage, 'sso-callback': singleSignOnCallbackPage };
     setTitle(t(`title.${route.name}`));
     replace(root, pages[route.name](route));
     root.querySelector('[autofocus]')?.focus();

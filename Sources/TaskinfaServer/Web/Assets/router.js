@@ -10,6 +10,7 @@ const patterns = [
   ['onboarding', /^\/onboarding$/],
   ['new-workspace', /^\/new-workspace$/],
   ['two-factor-required', /^\/two-factor-required$/],
+  ['sso-callback', /^\/sso\/callback$/],
   ['board', /^\/w\/([^/]+)\/?(?:board)?$/],
   ['task', /^\/w\/([^/]+)\/tasks\/([^/]+)$/],
   ['projects', /^\/w\/([^/]+)\/projects$/],
@@ -23,7 +24,7 @@ const patterns = [
 ];
 
 /** Pages outside any workspace that a person may open signed out. */
-export const accountPages = ['signin', 'signup', 'invite', 'forgot-password', 'reset-password'];
+export const accountPages = ['signin', 'signup', 'invite', 'forgot-password', 'reset-password', 'sso-callback'];
 
 /** {name, workspaceID, taskKey, section, query} for a URL. */
 export function parse(url = location) {

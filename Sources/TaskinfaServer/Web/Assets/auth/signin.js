@@ -1,6 +1,6 @@
 // Sign-in and sign-up: two small forms; errors from the API appear beside the field they name.
 import { api } from '../api.js';
-import { h } from '../dom.js';
+import { h, replace } from '../dom.js';
 import { clearErrors, field, showErrors, whileBusy } from '../forms.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -67,11 +67,51 @@ export function signInPage(route) {
     });
   });
   const next = route.query.get('next');
-  return authPage(t('auth.signInTitle'), form,
+  // The provider's button, when the server has one (`--oidc-issuer`).
+  const sso = h('div', { class: 'sso', hidden: true });
+  api.get('/auth/sso').then((info) => {
+    if (!info.enabled) return;
+    const button = h('button', { type: 'button', class: 'secondary wide' }, t('sso.signInWith', { name: info.name }));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        const { authorization_url: url } = await api.post('/auth/sso/start', { next: destination(route) }, { keepSession: true });
+        location.assign(url);
+      } catch (error) {
+        button.disabled = false;
+        showErrors(form, error);
+      }
+    });
+    replace(sso, h('p', { class: 'sso-or', text: t('sso.or') }), button);
+    sso.hidden = false;
+  }).catch(() => {});
+  return authPage(t('auth.signInTitle'), h('div', {}, form, sso),
     h('div', {},
       h('p', { class: 'auth-footer' }, h('a', { href: '/forgot-password' }, t('reset.forgot'))),
       h('p', { class: 'auth-footer' }, t('auth.noAccount'), ' ',
         h('a', { href: `/signup${next ? `?next=${encodeURIComponent(next)}` : ''}` }, t('auth.createAccount')))));
+}
+
+/** Where the provider sends the browser back: the code is traded for a session, then on to the board. */
+export function singleSignOnCallbackPage(route) {
+  const status = h('p', { role: 'status', text: t('sso.finishing') });
+  const card = h('div', {}, status);
+  const code = route.query.get('code');
+  const state = route.query.get('state');
+  const failed = (message) => replace(card, h('p', { class: 'form-error', role: 'alert', text: message }),
+    h('p', {}, h('a', { href: '/signin' }, t('reset.backToSignIn'))));
+  if (!code || !state) {
+    failed(route.query.get('error_description') || route.query.get('error') || t('sso.noCode'));
+  } else {
+    // The code is in the address bar: take it out before anything else can read it.
+    history.replaceState(null, '', '/sso/callback');
+    api.post('/auth/sso/callback', { code, state }, { keepSession: true }).then(async (result) => {
+      await loadSession();
+      const next = result.next && result.next.startsWith('/') && !result.next.startsWith('//') && result.next !== '/' ? result.next : `/w/${encodeURIComponent(result.workspace.id)}`;
+      navigate(next, { replace: true });
+    }).catch((error) => failed(error.message));
+  }
+  return authPage(t('sso.title'), card, null);
 }
 
 export function signUpPage() {

@@ -561,6 +561,7 @@ export const messages = {
   'title.invite': 'Invitation',
   'title.forgot-password': 'Forgot password',
   'title.reset-password': 'Choose a new password',
+  'title.sso-callback': 'Signing in',
 
   'wizard.title': 'Add a worker',
   'wizard.progress': 'Steps',
@@ -806,4 +807,12 @@ export const messages = {
   'audit.actorType.bot': 'bot',
   'audit.actorType.system': 'system',
   'audit.actorType.anonymous': 'not signed in',
+  'sso.signInWith': 'Sign in with {name}',
+  'sso.or': 'or',
+  'sso.title': 'Signing in',
+  'sso.finishing': 'Finishing sign-in…',
+  'sso.noCode': 'The sign-in was not completed at the provider.',
+  'sso.domains': 'Single sign-on domains',
+  'sso.domainsHint': 'People who sign in with single sign-on and a verified address at one of these domains join this workspace (comma-separated, e.g. example.com).',
+  'sso.role': 'Their role',
 };

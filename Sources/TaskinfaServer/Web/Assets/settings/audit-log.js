@@ -26,12 +26,19 @@ function securityForm(workspaceID) {
     label: t('audit.retention'), name: 'audit_retention_days', type: 'number', min: 7, max: 3650,
     value: String(current?.audit_retention_days ?? 365), hint: t('audit.retentionHint'),
   });
+  const domains = field({
+    label: t('sso.domains'), name: 'sso_domains', value: (current?.sso_domains ?? []).join(', '), placeholder: 'example.com', hint: t('sso.domainsHint'),
+  });
+  const joinRole = field({
+    label: t('sso.role'), name: 'sso_role', type: 'select', value: current?.sso_role ?? 'member',
+    options: ['viewer', 'member', 'admin'].map((value) => ({ value, label: t(`role.${value}`) })),
+  });
   const form = h('form', { class: 'form security-form', novalidate: true },
     h('div', { class: 'field checkbox-field', dataset: { field: 'require_two_factor' } },
       h('label', { for: 'require-two-factor' }, require, ' ', t('audit.requireTwoFactor')),
       h('p', { class: 'hint', id: 'require-two-factor-hint', text: enrolled ? t('audit.requireHint') : t('audit.requireNeedsYours') }),
       h('p', { class: 'field-error', hidden: true })),
-    retention,
+    retention, domains, joinRole,
     h('div', { class: 'row-actions' }, h('button', { type: 'submit', class: 'primary' }, t('action.save'))));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -39,6 +46,7 @@ function securityForm(workspaceID) {
       try {
         await api.patch(`/workspaces/${encodeURIComponent(workspaceID)}`, {
           require_two_factor: require.checked, audit_retention_days: Number(retention.control.value),
+          sso_domains: domains.control.value.split(',').map((domain) => domain.trim()).filter(Boolean), sso_role: joinRole.control.value,
         });
         await loadSession();
         toast(t('audit.securitySaved'));
