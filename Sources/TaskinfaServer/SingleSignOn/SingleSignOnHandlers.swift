@@ -67,7 +67,13 @@ extension APIImplementation {
             // (or sets a password with a reset link).
             passwordHash: { try await passwords.hash(random.token()) })
         try await startSession(for: user)
-        if !joined.isEmpty { RequestInfo.current.responseNotes?.audit { $0.details["joined"] = .array(joined.map { .string($0) }) } }
+        // Joining by domain shows in the workspace's own log (the first, if several took the domain).
+        if let first = joined.first {
+            RequestInfo.current.responseNotes?.audit {
+                $0.workspaceID = first
+                $0.details["joined"] = .array(joined.map { .string($0) })
+            }
+        }
         let memberships = try await store.workspaces.memberships(userID: user.id)
         let landing = memberships.first { joined.contains($0.workspace.id) } ?? memberships.first
         guard let landing else { throw AccessError.refused("this account belongs to no workspace; ask an owner to invite you") }
