@@ -41,4 +41,5 @@ public struct Store: Sendable {
     public var sealedSecrets: SealedSecrets { SealedSecrets(store: self) }
     public var audit: AuditRepository { AuditRepository(store: self) }
     public var singleSignOn: SingleSignOnRepository { SingleSignOnRepository(store: self) }
+    public var projectMembers: ProjectMemberRepository { ProjectMemberRepository(store: self) }
 }

@@ -44,3 +44,14 @@ import Testing
         #expect(throws: ValidationError.self) { try SingleSignOnRules.joinRole(.owner) }
     }
 }
+
+@Suite struct ProjectRoleRulesTests {
+    @Test func projectRolesNarrowAndWidenMembersButNeverAdmins() {
+        #expect(ProjectRole.lead.effective(over: .viewer) == .admin)
+        #expect(ProjectRole.contributor.effective(over: .viewer) == .member)
+        #expect(ProjectRole.viewer.effective(over: .member) == .viewer)
+        #expect(ProjectRole.viewer.effective(over: .admin) == .admin)
+        #expect(ProjectRole.viewer.effective(over: .owner) == .owner)
+        #expect(ProjectRole.lead.effective(over: .member, keyRole: .member) == .member, "a key never above its own role")
+    }
+}

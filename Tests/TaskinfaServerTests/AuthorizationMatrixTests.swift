@@ -53,6 +53,7 @@ import Yams
         // Projects.
         "listProjects": "nyyyynyyyyy", "createProject": "nnnyynynnnn", "getProject": "nyyyynyyyyy", "updateProject": "nnnyynynnnn",
         "deleteProject": "nnnyynynnnn",
+        "listProjectMembers": "nyyyynyyyyy", "setProjectMember": "nnnyynynnnn", "removeProjectMember": "nnnyynynnnn",
         // Tasks: members write; the bot holding the claim writes its own task only.
         "listTasks": "nyyyynyyyyy", "createTask": "nnyyynyynny", "countTasks": "nyyyynyyyyy", "getBoard": "nyyyynyyyyy",
         "bulkTasks": "nnyyynynnny", "getTask": "nyyyynyyyyy", "updateTask": "nnyyynyynny", "deleteTask": "nnnyynynnny",
@@ -285,6 +286,7 @@ struct World: Sendable {
         case "createWorkspace": return ["name": "Another"]
         case "updateWorkspace": return ["name": "Renamed"]
         case "updateMember": return ["role": "viewer"]
+        case "setProjectMember": return ["role": "contributor"]
         case "transferOwnership": return ["user_id": .string(target)]
         case "createInvitation": return ["email": .string("invitee-\(unique)@example.com"), "role": "member"]
         case "acceptInvitation": return ["name": "Pat", "password": "mauve kettle orbit"]

@@ -30,6 +30,12 @@ extension Components.Schemas.Member {
     }
 }
 
+extension Components.Schemas.ProjectMember {
+    init(_ member: ProjectMember) {
+        self.init(user: .init(member.user), workspaceRole: .init(member.workspaceRole), role: .init(rawValue: member.role.rawValue)!)
+    }
+}
+
 extension Components.Schemas.Session {
     init(_ session: Session, current: Bool) {
         self.init(

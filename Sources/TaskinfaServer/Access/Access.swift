@@ -37,13 +37,21 @@ struct Access: Sendable {
             }
             // Checked here, where every operation finds its workspace, so that no route can forget it.
             if membership.requiresTwoFactor && !user.twoFactorEnabled { throw AccessError.secondFactorEnrolmentNeeded }
-            return WorkspaceScope(workspaceID: workspaceID, actor: caller.actor, role: membership.role, userID: user.id)
+            return WorkspaceScope(
+                workspaceID: workspaceID, actor: caller.actor, role: membership.role, userID: user.id,
+                projectRoles: membership.projectRoles.mapValues { $0.effective(over: membership.role) })
         case .apiKey(let found):
             guard found.key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
+            // A person's key carries its creator's project roles, never above the key's own role;
+            // bots work by their claims, not by project.
+            var projectRoles: [String: Role] = [:]
+            if found.key.workerID == nil, let creator = try await store.workspaces.access(userID: found.user.id, workspaceID: workspaceID) {
+                projectRoles = creator.projectRoles.mapValues { $0.effective(over: creator.role, keyRole: found.key.role) }
+            }
             return WorkspaceScope(
                 workspaceID: workspaceID, actor: caller.actor, role: found.role, principal: found.key.principal,
                 userID: found.user.id, workerID: found.key.workerID, executionID: found.key.executionID,
-                claimToken: RequestInfo.current.claimToken, keyScopes: found.key.scopes)
+                claimToken: RequestInfo.current.claimToken, keyScopes: found.key.scopes, projectRoles: projectRoles)
         }
     }
 

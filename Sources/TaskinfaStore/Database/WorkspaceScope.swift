@@ -21,12 +21,17 @@ public struct WorkspaceScope: Sendable, Equatable {
     public let claimToken: String?
     /// The scopes of the API key the call came with; nil for a signed-in person.
     public let keyScopes: Set<KeyScope>?
+    /// The role the caller acts with in each project where they hold a project role (see
+    /// `ProjectRole`); elsewhere, `role`.
+    public let projectRoles: [String: Role]
 
     public init(
         workspaceID: String, actor: Actor, role: Role, principal: Principal = .person, userID: String,
-        workerID: String? = nil, executionID: String? = nil, claimToken: String? = nil, keyScopes: Set<KeyScope>? = nil
+        workerID: String? = nil, executionID: String? = nil, claimToken: String? = nil, keyScopes: Set<KeyScope>? = nil,
+        projectRoles: [String: Role] = [:]
     ) {
         self.keyScopes = keyScopes
+        self.projectRoles = projectRoles
         self.workspaceID = workspaceID
         self.actor = actor
         self.role = role
@@ -43,6 +48,28 @@ public struct WorkspaceScope: Sendable, Equatable {
     /// Checks role and principal; `heldWork` means the caller must still hold the task it writes to.
     @discardableResult
     public func require(_ action: Action) throws -> Reach {
+        try check(action, as: role)
+    }
+
+    /// The role the caller acts with in a project.
+    public func role(inProject projectID: String?) -> Role {
+        projectID.flatMap { projectRoles[$0] } ?? role
+    }
+
+    /// The check for an action on something in a project, once the project is known.
+    @discardableResult
+    public func require(_ action: Action, inProject projectID: String?) throws -> Reach {
+        try check(action, as: role(inProject: projectID))
+    }
+
+    /// Before the project is known (the task isn't loaded yet): the action must be allowed by the
+    /// workspace role or by one of the caller's project roles. `require(_:inProject:)` follows.
+    @discardableResult
+    public func requireInSomeProject(_ action: Action) throws -> Reach {
+        try check(action, as: projectRoles.values.reduce(role, max))
+    }
+
+    private func check(_ action: Action, as role: Role) throws -> Reach {
         let reach = try Permission.check(role, action, as: principal)
         if let keyScopes {
             let needed = KeyScope.required(for: action)

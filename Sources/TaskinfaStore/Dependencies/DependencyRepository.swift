@@ -17,10 +17,11 @@ public struct DependencyRepository: Sendable {
     public func add(_ scope: WorkspaceScope, taskRef: String, dependsOn otherRef: String, kind: DependencyKind) async throws
         -> Edge
     {
-        try scope.require(.updateTask)
+        try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            try scope.require(.updateTask, inProject: task.projectID)
             try await Claims.checkFence(task, scope: scope, on: sql)
             let other: TaskItem
             do {
@@ -92,10 +93,11 @@ public struct DependencyRepository: Sendable {
     }
 
     public func remove(_ scope: WorkspaceScope, taskRef: String, dependsOn otherRef: String) async throws {
-        try scope.require(.updateTask)
+        try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            try scope.require(.updateTask, inProject: task.projectID)
             try await Claims.checkFence(task, scope: scope, on: sql)
             let otherID = (try? await TaskRow.resolve(otherRef, scope: scope, on: sql)) ?? otherRef
             guard

@@ -53,7 +53,7 @@ public struct ProjectRepository: Sendable {
     }
 
     public func update(_ scope: WorkspaceScope, id: String, _ changes: ProjectChanges) async throws -> Project {
-        try scope.require(.manageProjects)
+        try scope.require(.manageProjects, inProject: id)
         let now = store.now()
         do {
             return try await store.database.write(workspace: scope.workspaceID) { sql in
@@ -89,7 +89,7 @@ public struct ProjectRepository: Sendable {
 
     /// Deletes an empty project; one that still holds tasks is a conflict (move or delete them first).
     public func delete(_ scope: WorkspaceScope, id: String) async throws {
-        try scope.require(.manageProjects)
+        try scope.require(.manageProjects, inProject: id)
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
             let project = try await Self.load(id, scope: scope, on: sql)

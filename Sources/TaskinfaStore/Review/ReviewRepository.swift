@@ -15,11 +15,12 @@ public struct ReviewRepository: Sendable {
     }
 
     public func review(_ scope: WorkspaceScope, taskRef: String, review: Review, expectedVersion: Int?) async throws -> Outcome {
-        try scope.require(.reviewWork)
+        try scope.requireInSomeProject(.reviewWork)
         let now = store.now()
         let commentID = store.random.id(.comment)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
-            let old = try await TaskRepository.loadForChange(taskRef, expectedVersion: expectedVersion, scope: scope, on: sql)
+            let old = try await TaskRepository.loadForChange(
+                taskRef, for: .reviewWork, expectedVersion: expectedVersion, scope: scope, on: sql)
             guard old.status == .review else {
                 throw ValidationError(field: "status", message: "\(old.key) is not in review (it is in \(old.status.rawValue))")
             }

@@ -29,7 +29,7 @@ extension TaskRepository {
         }
         if scope.isWorker { throw AccessError.refused("an agent changes only the task it holds, not tasks in bulk") }
         switch operation {
-        case .update, .move: try scope.require(.updateTask)
+        case .update, .move: try scope.requireInSomeProject(.updateTask)
         case .delete: break
         }
         let now = store.now()
@@ -47,6 +47,7 @@ extension TaskRepository {
             for task in tasks {
                 switch operation {
                 case .update(let changes):
+                    try scope.require(.updateTask, inProject: task.projectID)
                     try await Claims.checkFence(task, scope: scope, on: sql)
                     do {
                         let updated = try await Self.apply(changes, to: task, scope: scope, at: now, on: sql)
@@ -56,6 +57,7 @@ extension TaskRepository {
                         throw error.nested(under: "changes")
                     }
                 case .move(let status):
+                    try scope.require(.updateTask, inProject: task.projectID)
                     try await Claims.checkFence(task, scope: scope, on: sql)
                     var moved = task
                     let position = try await Self.position(for: .bottom, in: status, moving: task.id, scope: scope, on: sql)

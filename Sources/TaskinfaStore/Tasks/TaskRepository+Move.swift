@@ -9,7 +9,7 @@ extension TaskRepository {
     public func move(
         _ scope: WorkspaceScope, _ ref: String, to status: TaskStatus, placement: Placement, expectedVersion: Int?
     ) async throws -> TaskItem {
-        try scope.require(.updateTask)
+        try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let old = try await Self.loadForChange(ref, expectedVersion: expectedVersion, scope: scope, on: sql)

@@ -48,7 +48,7 @@ public struct TaskRepository: Sendable {
 
     /// Creates a task at the bottom of its column. A bot creates only subtasks of the task it holds.
     public func create(_ scope: WorkspaceScope, _ draft: TaskDraft) async throws -> TaskItem {
-        let reach = try scope.require(.createTask)
+        let reach = try scope.require(.createTask, inProject: draft.projectID)
         let now = store.now()
         let id = store.random.id(.task)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
@@ -111,7 +111,7 @@ public struct TaskRepository: Sendable {
     public func update(
         _ scope: WorkspaceScope, _ ref: String, _ changes: TaskChanges, expectedVersion: Int?
     ) async throws -> TaskItem {
-        try scope.require(.updateTask)
+        try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             let old = try await Self.loadForChange(ref, expectedVersion: expectedVersion, scope: scope, on: sql)
@@ -134,12 +134,13 @@ public struct TaskRepository: Sendable {
 
     // MARK: - Steps shared by update, move and bulk
 
-    /// The task a change applies to: found by id or key, at the version the client read, and (for
-    /// a worker) still under its claim.
-    static func loadForChange(_ ref: String, expectedVersion: Int?, scope: WorkspaceScope, on sql: any SQLDatabase)
-        async throws -> TaskItem
-    {
+    /// The task a change applies to: found by id or key, at the version the client read, (for a
+    /// worker) still under its claim, and in a project where the caller may take `action`.
+    static func loadForChange(
+        _ ref: String, for action: Action = .updateTask, expectedVersion: Int?, scope: WorkspaceScope, on sql: any SQLDatabase
+    ) async throws -> TaskItem {
         let task = try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
+        try scope.require(action, inProject: task.projectID)
         try await Claims.checkFence(task, scope: scope, on: sql)
         try checkVersion(task, expectedVersion)
         return task
@@ -154,9 +155,9 @@ public struct TaskRepository: Sendable {
     static func checkMayDelete(_ task: TaskItem, scope: WorkspaceScope) throws {
         if scope.isWorker { throw AccessError.refused("agents don't delete tasks") }
         if task.createdBy == scope.actor.id || task.createdBy == scope.userID {
-            try scope.require(.deleteOwnTask)
+            try scope.require(.deleteOwnTask, inProject: task.projectID)
         } else {
-            try scope.require(.deleteAnyTask)
+            try scope.require(.deleteAnyTask, inProject: task.projectID)
         }
     }
 
@@ -189,6 +190,8 @@ public struct TaskRepository: Sendable {
             task.parentID = try await Relations.checkParent(parent, of: old.id, scope: scope, on: sql)
         }
         if let projectID = changes.projectID, projectID != old.projectID {
+            // Moving a task into a project takes the right to change tasks there too.
+            try scope.require(.updateTask, inProject: projectID)
             guard
                 let project = try await sql.raw(
                     """

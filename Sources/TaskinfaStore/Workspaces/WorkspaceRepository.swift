@@ -21,16 +21,33 @@ public struct WorkspaceRepository: Sendable {
         }
     }
 
-    /// A member's role and whether the workspace demands a second factor of its members; nil when
-    /// they are not an active member (or it doesn't exist).
-    public func access(userID: String, workspaceID: String) async throws -> (role: Role, requiresTwoFactor: Bool)? {
+    /// What a member may do here: their role, their roles in projects, and whether the workspace
+    /// demands a second factor of its members; nil when they are not an active member (or it
+    /// doesn't exist).
+    public struct Access: Sendable {
+        public var role: Role
+        public var projectRoles: [String: ProjectRole]
+        public var requiresTwoFactor: Bool
+    }
+
+    public func access(userID: String, workspaceID: String) async throws -> Access? {
         try await store.database.read { sql in
-            try await sql.raw(
-                """
-                SELECT m.role, w.require_two_factor FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
-                WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID) AND m.status = 'active'
-                """
-            ).first().map { (try Role.parse($0.string("role")), try $0.int("require_two_factor") != 0) }
+            guard
+                let row = try await sql.raw(
+                    """
+                    SELECT m.role, w.require_two_factor FROM workspace_members m JOIN workspaces w ON w.id = m.workspace_id
+                    WHERE m.workspace_id = \(bind: workspaceID) AND m.user_id = \(bind: userID) AND m.status = 'active'
+                    """
+                ).first()
+            else { return nil }
+            var projectRoles: [String: ProjectRole] = [:]
+            for project in try await sql.raw(
+                "SELECT project_id, role FROM project_members WHERE workspace_id = \(bind: workspaceID) AND user_id = \(bind: userID)"
+            ).all() {
+                projectRoles[try project.string("project_id")] = try ProjectRole.parse(project.string("role"))
+            }
+            return Access(
+                role: try Role.parse(row.string("role")), projectRoles: projectRoles, requiresTwoFactor: try row.int("require_two_factor") != 0)
         }
     }
 
@@ -186,6 +203,10 @@ public struct WorkspaceRepository: Sendable {
             }
             try await sql.raw(
                 "DELETE FROM workspace_members WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)"
+            ).run()
+            // Someone who leaves and comes back starts without the project roles they had.
+            try await sql.raw(
+                "DELETE FROM project_members WHERE workspace_id = \(bind: scope.workspaceID) AND user_id = \(bind: userID)"
             ).run()
         }
     }
