@@ -193,3 +193,32 @@ def test_the_sessions_page_names_devices_and_addresses(server):
         assert not axe_violations(driver, "sessions"), axe_violations(driver, "sessions")
     finally:
         driver.quit()
+
+
+def test_project_roles_are_set_from_the_projects_page(server):
+    owner = API(server)
+    workspace = owner.sign_up("pia@example.com", name="Pia Projects")["workspace"]["id"]
+    project = owner.call("POST", f"/workspaces/{workspace}/projects", {"name": "Web", "key": "WEB"}, expect=201)["id"]
+    viewer = API(server)
+    viewer_id = viewer.sign_up("vik@example.com", name="Vik Viewer")["user"]["id"]
+    invitation = owner.call("POST", f"/workspaces/{workspace}/invitations", {"email": "vik@example.com", "role": "viewer"}, expect=201)
+    viewer.call("POST", f"/invitations/{invitation['link'].split('#')[1]}/accept", expect=200)
+    viewer.call("POST", f"/workspaces/{workspace}/tasks", {"project_id": project, "title": "not yet"}, expect=403)
+    driver = browser()
+    try:
+        sign_in_browser(driver, server, owner)
+        driver.get(f"{server.base}/w/{workspace}/projects")
+        wait_css(driver, "button[aria-label='People of Web']").click()
+        select = wait_css(driver, "select[aria-label='Role of Vik Viewer in this project']")
+        assert driver.find_element(By.CSS_SELECTOR, ".project-people").text.count("Full access") == 1, "the owner runs the workspace"
+        screenshot(driver, "project-people")
+        assert not axe_violations(driver, "project-people"), axe_violations(driver, "project-people")
+        from selenium.webdriver.support.ui import Select
+        Select(select).select_by_value("contributor")
+        wait(driver).until(lambda d: "Project role of Vik Viewer saved" in d.find_element(By.TAG_NAME, "body").text)
+        assert not scripts_errors(driver), scripts_errors(driver)
+    finally:
+        driver.quit()
+    people = owner.call("GET", f"/projects/{project}/members", expect=200)["members"]
+    assert [(m["user"]["id"], m["role"]) for m in people] == [(viewer_id, "contributor")]
+    viewer.call("POST", f"/workspaces/{workspace}/tasks", {"project_id": project, "title": "now I may"}, expect=201)

@@ -18,12 +18,22 @@ struct ProblemMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
-            if Self.problem(for: error).status >= 500 {
-                context.logger.error(
-                    "request failed", metadata: ["error": "\(String(reflecting: error))", "path": "\(request.uri.path)"])
+            if Self.problem(for: error).status >= 500, !Self.isDeliberate(error) {
+                // The cause only: the generated server's error also prints the request, headers and
+                // all, and a session cookie or key has no place in a log.
+                let cause = (error as? ServerError).map { "\($0.operationID): \(String(reflecting: $0.underlyingError))" }
+                    ?? String(reflecting: error)
+                context.logger.error("request failed", metadata: ["error": "\(cause)", "path": "\(request.uri.path)"])
             }
             return Self.response(for: error)
         }
+    }
+
+    /// A 5xx a handler chose to answer (no mail server, a provider that is down) is an answer, not a
+    /// fault of this server: it isn't logged as one.
+    static func isDeliberate(_ error: any Error) -> Bool {
+        let cause = (error as? ServerError)?.underlyingError ?? error
+        return cause is HTTPError
     }
 
     /// The answer to an error: its problem document, with `WWW-Authenticate` on a 401.

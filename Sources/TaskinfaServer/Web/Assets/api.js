@@ -98,6 +98,7 @@ export const api = {
   get: async (path, parameters, options) => (await request('GET', path + query(parameters), options)).data,
   post: async (path, body, options) => (await request('POST', path, { ...options, body })).data,
   patch: async (path, body, options) => (await request('PATCH', path, { ...options, body })).data,
+  put: async (path, body, options) => (await request('PUT', path, { ...options, body })).data,
   delete: async (path, options) => (await request('DELETE', path, options)).data,
   /** The answer as text, for downloads (`text/csv`). */
   text: async (path, parameters, accept) => (await request('GET', path + query(parameters), { accept })).text,

@@ -1,11 +1,13 @@
-// Projects: create, edit (name, key, description, repository, default branch), delete with a
-// confirmation that says what becomes of the project's tasks.
+// Projects: create, edit (name, key, description, repository, default branch), its people's
+// project roles (project-people.js), delete with a confirmation that says what becomes of the
+// project's tasks.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { field, showErrors, whileBusy } from '../forms.js';
 import { t, tn } from '../i18n.js';
 import { paths } from '../router.js';
 import { confirmDialog, openDialog } from '../shell/dialog.js';
+import { openProjectPeople } from './project-people.js';
 import { toast, toastError } from '../shell/toast.js';
 
 function projectForm(project, { submitLabel, onSubmit }) {
@@ -51,6 +53,7 @@ export function projectsPage(container, { workspaceID, directory }) {
         h('td', {}, h('code', { text: project.default_branch })),
         h('td', {}, h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'secondary small', 'aria-label': t('projects.editNamed', { name: project.name }), onclick: () => edit(project) }, t('action.edit')),
+          h('button', { type: 'button', class: 'secondary small', 'aria-label': t('projectPeople.openNamed', { name: project.name }), onclick: () => openProjectPeople({ workspaceID, project }) }, t('projectPeople.open')),
           h('button', { type: 'button', class: 'danger small', 'aria-label': t('projects.deleteNamed', { name: project.name }), onclick: () => remove(project) }, t('action.delete'))))))))
       : h('p', { class: 'hint', text: t('projects.none') }));
   };
