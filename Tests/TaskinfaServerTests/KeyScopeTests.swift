@@ -75,6 +75,11 @@ import Testing
             #expect(try await from("198.51.100.1") == .forbidden)
             #expect(try await from("2001:db9::1") == .forbidden)
             #expect(try await from(nil) == .forbidden, "no address known: refused")
+            let refusals = try await api.call(
+                .get, "/api/v1/workspaces/\(owner.workspaceID)/audit-log?action=api_key.refused", as: owner.credential
+            ).json["entries"]?.array ?? []
+            #expect(refusals.count == 3 && refusals.allSatisfy { $0["resource_id"]?.string == office.id })
+            #expect(refusals.contains { $0["ip_address"]?.string == "198.51.100.1" })
             let widened = try await api.call(.patch, "/api/v1/api-keys/\(office.id)", json: ["allowed_ips": []], as: owner.credential)
             #expect(widened.status == .ok && widened.json["allowed_ips"]?.array?.isEmpty == true)
             #expect(try await from("198.51.100.1") == .ok)

@@ -56,6 +56,17 @@ struct AuditTrail: ServerMiddleware {
         }
     }
 
+    /// A known key refused before any operation ran (its IP allowlist): `api_key.refused`.
+    func recordRefusedKey(_ found: APIKeyRepository.Authenticated, info: RequestInfo, reason: String) async {
+        let caller = Caller.apiKey(found)
+        await write(
+            AuditEntry(
+                id: store.random.id(.audit), workspaceID: found.key.workspaceID, userID: found.user.id,
+                actorType: Self.actorType(caller), actorID: caller.actor.id, actorName: caller.actor.name, action: "api_key.refused",
+                resourceType: "api_key", resourceID: found.key.id, outcome: .denied, details: ["reason": .string(reason)],
+                ipAddress: info.ipAddress, userAgent: info.userAgent, createdAt: store.now()))
+    }
+
     /// The id of what a create answered with: its own `id`, or that of the one object it wraps
     /// (`{"worker": {…}, "secret": …}`).
     static func createdID(in bytes: [UInt8]) -> String? {
@@ -91,12 +102,16 @@ struct AuditTrail: ServerMiddleware {
             action: action, resourceType: AuditNaming.resourceType(action: action),
             resourceID: note.resourceID ?? created ?? Self.resource(in: metadata.pathParameters),
             outcome: outcome, details: details, ipAddress: info.ipAddress, userAgent: info.userAgent, createdAt: store.now())
+        await write(entry)
+    }
+
+    private func write(_ entry: AuditEntry) async {
         do {
             try await store.audit.record(entry)
         } catch {
             // The operation already happened (or was refused); failing its answer now would only
             // hide that from the client. The gap is loud in the server's log.
-            logger.error("audit entry not written", metadata: ["action": "\(action)", "error": "\(error)"])
+            logger.error("audit entry not written", metadata: ["action": "\(entry.action)", "error": "\(error)"])
         }
     }
 

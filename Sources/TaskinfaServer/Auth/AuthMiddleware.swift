@@ -38,9 +38,11 @@ struct AuthMiddleware: RouterMiddleware {
                 let found = try await store.apiKeys.authenticate(tokenHash: TokenHash.of(token))
             else { throw AccessError.unauthenticated("the API key is unknown, revoked or expired") }
             guard found.key.allows(address: info.ipAddress) else {
+                // A known key from the wrong place: possibly leaked, so its workspace's log shows it.
+                await AuditTrail(store: store, logger: context.logger).recordRefusedKey(found, info: info, reason: "address not in the key's IP allowlist")
                 throw AccessError.refused("this API key can't be used from \(info.ipAddress ?? "an unknown address") (its IP allowlist)")
             }
-            if let refused = try await countKeyRequest(found.key.id, notes: notes) { return refused }
+            if let refused = try await countKeyRequest(found.key.id, notes: notes, logger: context.logger) { return refused }
             try await store.apiKeys.touch(found.key)
             info.caller = .apiKey(found)
             // An execution's key is bound to its claim; a worker's own key presents it per request.
@@ -83,12 +85,13 @@ struct AuthMiddleware: RouterMiddleware {
     /// share it) and answers the refusal when the key has used it up. Unlike the sign-in limits,
     /// this one lets requests through when the counters can't be reached: it guards capacity, not
     /// credentials, and an outage of the counters shouldn't stop every worker.
-    private func countKeyRequest(_ keyID: String, notes: ResponseNotes) async throws -> Response? {
+    private func countKeyRequest(_ keyID: String, notes: ResponseNotes, logger: Logger) async throws -> Response? {
         let limit = RateLimit(name: "api-key", limit: configuration.apiRequestsPerMinute, window: 60)
         let decision: RateLimitDecision
         do {
             decision = try await store.rateLimits.hit(limit, subject: keyID)
         } catch {
+            logger.warning("API key requests not counted", metadata: ["error": "\(error)"])
             return nil
         }
         notes.record(decision)
