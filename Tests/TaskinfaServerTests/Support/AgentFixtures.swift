@@ -5,7 +5,7 @@ import Testing
 
 /// A real `taskinfa worker` process.
 final class WorkerProcess: @unchecked Sendable {
-    let process = Process()
+    let process: Spawned
     let log: String
 
     static var testAgent: String {
@@ -15,25 +15,17 @@ final class WorkerProcess: @unchecked Sendable {
     init(server: Int, keyFile: String, workDirectory: String, extra: [String] = [], environment: [String: String] = [:]) throws {
         log = workDirectory + ".log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = FileHandle(forWritingAtPath: log)!
-        process.executableURL = ServerProcess.binary
-        process.arguments =
-            ["worker", "--server", "http://127.0.0.1:\(server)", "--api-key-file", keyFile, "--work-dir", workDirectory] + extra
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { _, new in new }
-        process.environment = env
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        process = try Spawned(
+            ServerProcess.binary.path,
+            ["worker", "--server", "http://127.0.0.1:\(server)", "--api-key-file", keyFile, "--work-dir", workDirectory] + extra,
+            environment: env, outputFile: log)
     }
 
     var output: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
-    func kill(_ signal: Int32) { Foundation.kill(process.processIdentifier, signal) }
-
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-    }
+    func kill(_ signal: Int32) { process.signal(signal) }
 }
 
 /// A board on a real server, with a project whose repository is a local bare git remote.
@@ -149,18 +141,12 @@ struct AgentBoard: Sendable {
 enum Git {
     @discardableResult
     static func run(_ arguments: [String], in directory: String) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw GitFailure(text: text) }
+        let output = NSTemporaryDirectory() + "git-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let git = try Spawned("/usr/bin/env", ["git"] + arguments, directory: directory, outputFile: output)
+        guard let status = await git.waitForExit(timeout: .seconds(120)) else { throw GitFailure(text: "git \(arguments) did not finish") }
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        guard status == 0 else { throw GitFailure(text: text) }
         return text
     }
 

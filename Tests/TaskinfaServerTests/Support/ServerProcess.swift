@@ -10,9 +10,8 @@ import Testing
 /// A real `taskinfa serve` process (the binary SwiftPM built next to this test bundle), for what
 /// only a separate process can show: `kill -9`, SIGTERM, restarts on the same data.
 final class ServerProcess: @unchecked Sendable {
-    let process = Process()
+    let process: Spawned
     let port: Int
-    private let output = Pipe()
 
     static var binary: URL {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("taskinfa")
@@ -23,15 +22,12 @@ final class ServerProcess: @unchecked Sendable {
         guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
             throw ServerProcessError.missingBinary(Self.binary.path)
         }
-        process.executableURL = Self.binary
         var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "warning",
             "--sign-in-limit", "10000", "--sign-up-limit", "10000", "--api-rate-limit", "1000000"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
-        process.arguments = arguments + extra
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        try process.run()
-        let handle = output.fileHandleForReading
+        var reader: Int32 = -1
+        process = try Spawned(Self.binary.path, arguments + extra, outputPipe: &reader)
+        let handle = FileHandle(fileDescriptor: reader, closeOnDealloc: true)
         let deadline = Date().addingTimeInterval(30)
         var seen = ""
         while Date() < deadline {
@@ -44,12 +40,12 @@ final class ServerProcess: @unchecked Sendable {
                 return
             }
         }
-        process.terminate()
+        process.signal(SIGTERM)
         throw ServerProcessError.didNotStart(seen)
     }
 
     func kill(_ signal: Int32) {
-        Foundation.kill(process.processIdentifier, signal)
+        process.signal(signal)
     }
 
     /// Waits for the process to exit; returns its status, or nil if it is still running at the deadline.
@@ -57,25 +53,9 @@ final class ServerProcess: @unchecked Sendable {
         await process.waitForExit(timeout: timeout)
     }
 
-    deinit {
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
-    }
-
     enum ServerProcessError: Error {
         case missingBinary(String)
         case didNotStart(String)
-    }
-}
-
-extension Process {
-    /// The exit status, or nil if it is still running at the deadline.
-    func waitForExit(timeout: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !isRunning { return terminationStatus }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return nil
     }
 }
 
