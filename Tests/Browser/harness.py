@@ -109,6 +109,12 @@ class API:
     def sign_in(self, email):
         return self.call("POST", "/auth/login", {"email": email, "password": PASSWORD}, expect=200)
 
+    def join(self, owner, workspace, role):
+        """This person joins `owner`'s workspace with `role` through an invitation link."""
+        me = self.call("GET", "/auth/me", expect=200)["user"]["email"]
+        link = owner.call("POST", f"/workspaces/{workspace}/invitations", {"email": me, "role": role}, expect=201)["link"]
+        self.call("POST", f"/invitations/{link.split('#')[1]}/accept", expect=200)
+
     def session_cookie(self):
         return next(cookie for cookie in self.cookies)
 

@@ -58,11 +58,7 @@ import Yams
         try await TestApp.run { api in
             let owner = try await api.signUp("Olga")
             let viewer = try await api.signUp("Vic")
-            let invitation = try await api.call(
-                .post, "/api/v1/workspaces/\(owner.workspaceID)/invitations", json: ["email": .string(viewer.email), "role": "viewer"],
-                as: owner.credential)
-            let token = try #require(invitation.json["link"]?.string?.split(separator: "#").last.map(String.init))
-            _ = try await api.call(.post, "/api/v1/invitations/\(token)/accept", as: viewer.credential)
+            try await api.join(viewer, workspaceOf: owner, as: "viewer")
             let project = try await api.project(owner)
             let refused = try await api.call(
                 .post, "/api/v1/workspaces/\(owner.workspaceID)/tasks", json: ["project_id": .string(project), "title": "Nope"],

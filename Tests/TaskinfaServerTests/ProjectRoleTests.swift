@@ -19,13 +19,7 @@ import Testing
         let owner = try await api.signUp("Olga")
         var people: [API.Account] = []
         for (name, role) in [("Max", "member"), ("Vic", "viewer")] {
-            let person = try await api.signUp(name)
-            let invitation = try await api.call(
-                .post, "/api/v1/workspaces/\(owner.workspaceID)/invitations", json: ["email": .string(person.email), "role": .string(role)],
-                as: owner.credential)
-            let token = try #require(invitation.json["link"]?.string?.split(separator: "#").last.map(String.init))
-            try #require(try await api.call(.post, "/api/v1/invitations/\(token)/accept", as: person.credential).status == .ok)
-            people.append(API.Account(credential: person.credential, userID: person.userID, workspaceID: owner.workspaceID, email: person.email))
+            people.append(try await api.join(try await api.signUp(name), workspaceOf: owner, as: role))
         }
         return World(
             owner: owner, member: people[0], viewer: people[1], web: try await api.project(owner, name: "Web", key: "WEB"),

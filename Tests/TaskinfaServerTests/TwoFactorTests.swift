@@ -159,11 +159,7 @@ import Testing
             #expect(required.status == .ok && required.json["require_two_factor"]?.bool == true)
 
             let bob = try await api.signUp("Bob")
-            let invitation = try await api.call(
-                .post, "/api/v1/workspaces/\(owner.workspaceID)/invitations", json: ["email": .string(bob.email), "role": "member"],
-                as: owner.credential)
-            let token = try #require(invitation.json["link"]?.string?.split(separator: "#").last.map(String.init))
-            #expect(try await api.call(.post, "/api/v1/invitations/\(token)/accept", as: bob.credential).status == .ok)
+            try await api.join(bob, workspaceOf: owner, as: "member")
             let blocked = try await api.call(.get, "/api/v1/workspaces/\(owner.workspaceID)/tasks", as: bob.credential)
             #expect(blocked.status == .forbidden)
             #expect(blocked.json["type"]?.string?.hasSuffix("two-factor-enrolment-required") == true)

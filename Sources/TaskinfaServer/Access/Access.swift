@@ -43,9 +43,10 @@ struct Access: Sendable {
         case .apiKey(let found):
             guard found.key.workspaceID == workspaceID else { throw NotFoundError("workspace", id: workspaceID) }
             // A person's key carries its creator's project roles, never above the key's own role;
-            // bots work by their claims, not by project.
+            // bots work by their claims, not by project. A key acting as admin or owner has a
+            // creator who runs the workspace, whom no project role changes: no lookup.
             var projectRoles: [String: Role] = [:]
-            if found.key.workerID == nil, let creator = try await store.workspaces.access(userID: found.user.id, workspaceID: workspaceID) {
+            if found.key.workerID == nil, found.role < .admin, let creator = try await store.workspaces.access(userID: found.user.id, workspaceID: workspaceID) {
                 projectRoles = creator.projectRoles.mapValues { $0.effective(over: creator.role, keyRole: found.key.role) }
             }
             return WorkspaceScope(

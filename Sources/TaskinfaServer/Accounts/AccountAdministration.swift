@@ -24,7 +24,6 @@ public enum AccountAdministration {
         guard let (user, _) = try await store.accounts.credentials(email: email) else {
             throw NotFoundError("account", id: email)
         }
-        try await store.accounts.disableTwoFactor(userID: user.id)
-        try await store.accounts.changePassword(userID: user.id, to: try await store.accounts.passwordHash(userID: user.id), keeping: nil)
+        try await store.accounts.disableTwoFactor(userID: user.id, endingSessions: true)
     }
 }

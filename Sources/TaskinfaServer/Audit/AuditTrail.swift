@@ -72,8 +72,8 @@ struct AuditTrail: ServerMiddleware {
     static func createdID(in bytes: [UInt8]) -> String? {
         guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
         if case .string(let id)? = object["id"] { return id }
-        for case .object(let inner) in object.values.sorted(by: { "\($0)".count < "\($1)".count }) {
-            if case .string(let id)? = inner["id"] { return id }
+        for key in object.keys.sorted() {
+            if case .object(let inner)? = object[key], case .string(let id)? = inner["id"] { return id }
         }
         return nil
     }

@@ -95,6 +95,12 @@ extension AccountRepository {
             WHERE id = \(bind: userID)
             """
         ).run()
+        try await endSessions(of: userID, keeping: sessionID, on: sql, at: now)
+    }
+
+    /// Ends every session of the account but `keeping`: after a new password or a new second
+    /// factor, whoever was signed in without it is out.
+    static func endSessions(of userID: String, keeping sessionID: String?, on sql: any SQLDatabase, at now: Date) async throws {
         try await sql.raw(
             """
             UPDATE sessions SET revoked_at = \(bind: now.milliseconds)

@@ -60,16 +60,13 @@ extension AccountRepository {
                 ).first() != nil
             else { throw ConflictError("the enrolment changed meanwhile; start it again", field: "code") }
             try await Self.replaceRecoveryCodes(userID: userID, hashes: recoveryCodeHashes, on: sql, at: now)
-            try await sql.raw(
-                """
-                UPDATE sessions SET revoked_at = \(bind: now.milliseconds)
-                WHERE user_id = \(bind: userID) AND revoked_at IS NULL AND id <> \(bind: sessionID)
-                """
-            ).run()
+            try await Self.endSessions(of: userID, keeping: sessionID, on: sql, at: now)
         }
     }
 
-    public func disableTwoFactor(userID: String) async throws {
+    /// Turns the second factor off; `endingSessions` (an operator's rescue) also signs the account
+    /// out everywhere.
+    public func disableTwoFactor(userID: String, endingSessions: Bool = false) async throws {
         let now = store.now()
         try await store.database.write(workspace: nil) { sql in
             try await sql.raw(
@@ -80,6 +77,7 @@ extension AccountRepository {
                 """
             ).run()
             try await sql.raw("DELETE FROM recovery_codes WHERE user_id = \(bind: userID)").run()
+            if endingSessions { try await Self.endSessions(of: userID, keeping: nil, on: sql, at: now) }
         }
     }
 

@@ -114,6 +114,18 @@ struct API: Sendable {
             workspaceID: reply.json["workspace"]?["id"]?.string ?? "", email: email)
     }
 
+    /// `person` joins `owner`'s workspace with `role` through an invitation link, as people do;
+    /// the account as seen from that workspace.
+    @discardableResult
+    func join(_ person: Account, workspaceOf owner: Account, as role: String) async throws -> Account {
+        let invitation = try await call(
+            .post, "/api/v1/workspaces/\(owner.workspaceID)/invitations", json: ["email": .string(person.email), "role": .string(role)],
+            as: owner.credential)
+        let token = try #require(invitation.json["link"]?.string?.split(separator: "#").last.map(String.init), "\(invitation.text)")
+        try #require(try await call(.post, "/api/v1/invitations/\(token)/accept", as: person.credential).status == .ok)
+        return Account(credential: person.credential, userID: person.userID, workspaceID: owner.workspaceID, email: person.email)
+    }
+
     func apiKey(for account: Account, role: String? = nil, in workspace: String? = nil) async throws -> Credential {
         var body: [String: JSONValue] = ["name": "test key"]
         if let role { body["role"] = .string(role) }
