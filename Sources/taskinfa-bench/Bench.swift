@@ -12,7 +12,14 @@ import NIOPosix
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",
-        abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).")
+        abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
+        subcommands: [Measure.self, CreateCost.self],
+        defaultSubcommand: Measure.self)
+}
+
+/// The benchmark proper: every figure, with its baseline beside it.
+struct Measure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure a real server over HTTP (the default).")
 
     @Option(help: "The taskinfa binary to run (default: next to this one).")
     var binary: String?

@@ -31,6 +31,8 @@ final class ServerUnderTest: @unchecked Sendable {
         }
     }
 
+    var pid: Int32 { process.processIdentifier }
+
     /// Resident memory of the server process, from /proc (Linux).
     var residentMegabytes: Double { Self.residentMegabytes(of: process.processIdentifier) }
 

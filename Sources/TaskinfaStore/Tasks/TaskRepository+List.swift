@@ -25,7 +25,8 @@ extension TaskRepository {
                     && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
                     && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
                 let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
-                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: top)
+                statement += SearchSQL.rankedHits(
+                    search, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
                 statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
                 // A few best hits: start from them. SQLite would otherwise walk every task of the
                 // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
@@ -74,7 +75,7 @@ extension TaskRepository {
             // Grouped by the board index's own column, so without other filters the count is read
             // from the index alone.
             if let search = try filter.query.map({ try SearchQuery($0) }) {
-                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: nil)
+                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
                 statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
             } else {
                 statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
@@ -183,13 +184,24 @@ extension TaskRepository {
 }
 
 /// The full-text part of a task query, per dialect: a `ranked(row_id, score)` CTE of the tasks
-/// whose title, labels, description or comments match, lower score = better match. With `top`,
-/// only the best `top` matches of the task index and of the comment index are kept.
+/// whose title, labels, description or comments match, lower score = better match.
+///
+/// With `top`, only the best `top` matches of the task index and of the comment index are kept, and
+/// a word found in very many tasks is ranked among its newest `candidates` matches: scoring every
+/// match of a common word (a tenth of a million-task workspace) costs more than the answer is
+/// worth, and what people look for is most often recent. Without `scored`, every score is 0 (a
+/// count, or a listing in another order, needs the matches, not their rank).
 enum SearchSQL {
-    static func rankedHits(_ search: SearchQuery, workspace: String, dialect: SQLDialectKind, top: Int?) -> SQLQueryString {
+    static let candidates = 2_000
+
+    static func rankedHits(
+        _ search: SearchQuery, workspace: String, dialect: SQLDialectKind, top: Int?, scored: Bool = true
+    ) -> SQLQueryString {
         // Ties are broken by the task's row id here and in the final ORDER BY alike, so every page
         // of a relevance listing draws from the same order.
-        let limit = SQLQueryString(top.map { " ORDER BY score, row_id LIMIT \($0)" } ?? "")
+        let best = SQLQueryString(top.map { " ORDER BY score, row_id LIMIT \($0)" } ?? "")
+        let newestKey = dialect == .sqlite ? "rowid" : "ht.row_id"
+        let newest = SQLQueryString(top.map { " ORDER BY \(newestKey) DESC LIMIT \(max(candidates, $0))" } ?? "")
         switch dialect {
         case .sqlite:
             // The workspace id is indexed as one token; columns are weighted title > labels >
@@ -197,30 +209,36 @@ enum SearchSQL {
             let token = workspace.replacingOccurrences(of: "_", with: "")
             let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression))"
             let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression))"
+            let taskScore: SQLQueryString = scored ? "bm25(task_search, 0.0, 10.0, 5.0, 1.0)" : "0"
+            let commentScore: SQLQueryString = scored ? "bm25(comment_search, 0.0, 1.0) * 0.5" : "0"
             return """
                 WITH hits(row_id, score) AS (
                     SELECT row_id, score FROM (
-                        SELECT rowid AS row_id, bm25(task_search, 0.0, 10.0, 5.0, 1.0) AS score
-                        FROM task_search WHERE task_search MATCH \(bind: taskMatch)\(limit))
+                        SELECT row_id, score FROM (
+                            SELECT rowid AS row_id, \(taskScore) AS score
+                            FROM task_search WHERE task_search MATCH \(bind: taskMatch)\(newest))\(best))
                     UNION ALL
                     SELECT row_id, score FROM (
-                        SELECT ht.row_id AS row_id, bm25(comment_search, 0.0, 1.0) * 0.5 AS score
-                        FROM comment_search JOIN comments hc ON hc.row_id = comment_search.rowid
-                        JOIN tasks ht ON ht.id = hc.task_id
-                        WHERE comment_search MATCH \(bind: commentMatch)\(limit))
+                        SELECT ht.row_id AS row_id, c.score AS score FROM (
+                            SELECT rowid AS comment_row, \(commentScore) AS score
+                            FROM comment_search WHERE comment_search MATCH \(bind: commentMatch)\(newest)) c
+                        JOIN comments hc ON hc.row_id = c.comment_row JOIN tasks ht ON ht.id = hc.task_id\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
                 """
         case .postgres:
+            let taskScore: SQLQueryString = scored ? "-ts_rank(c.search_vector, query.q)" : "0"
+            let commentScore: SQLQueryString = scored ? "-ts_rank(c.search_vector, query.q) * 0.5" : "0"
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
-                    (SELECT ht.row_id AS row_id, -ts_rank(ht.search_vector, query.q) AS score FROM tasks ht, query
-                    WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(limit))
+                    (SELECT c.row_id AS row_id, \(taskScore) AS score FROM (
+                        SELECT ht.row_id, ht.search_vector FROM tasks ht, query
+                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest)) c, query\(best))
                     UNION ALL
-                    (SELECT ht.row_id AS row_id, -ts_rank(hc.search_vector, query.q) * 0.5 AS score
-                    FROM comments hc JOIN tasks ht ON ht.id = hc.task_id, query
-                    WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(limit))
+                    (SELECT c.row_id AS row_id, \(commentScore) AS score FROM (
+                        SELECT ht.row_id, hc.search_vector FROM comments hc JOIN tasks ht ON ht.id = hc.task_id, query
+                        WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(newest)) c, query\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
                 """

@@ -8,22 +8,28 @@ import SQLiteNIO
 import ServiceLifecycle
 
 /// SQLite in WAL mode: one writer connection fed by a group-commit queue, and a few reader
-/// connections (WAL lets them read while the writer writes).
+/// connections (WAL lets them read while the writer writes). Statements run on the calling thread
+/// and stay compiled (`SQLiteHandle`).
 final class SQLiteBackend: DatabaseBackend {
     let path: String
     let readerCount: Int
     let logger: Logger
     let commits: CommitSignal
-    let threadPool: NIOThreadPool
     private let state = SQLiteConnections()
+
+    /// WAL: readers never block the writer. synchronous=NORMAL: a commit survives a crash of this
+    /// process (it is in the WAL the OS holds); only a power cut can lose the newest ones.
+    static let writerPragmas = [
+        "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+        "PRAGMA busy_timeout = 5000", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000",
+    ]
+    static let readerPragmas = ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = 1", "PRAGMA cache_size = -8000"]
 
     init(path: String, readers: Int, logger: Logger, commits: CommitSignal) {
         self.path = path
         self.readerCount = max(1, readers)
         self.logger = logger
         self.commits = commits
-        // SQLite calls block their thread; a pool of our own keeps them off the event loops.
-        self.threadPool = NIOThreadPool(numberOfThreads: readers + 1)
     }
 
     func open() async throws {
@@ -32,35 +38,21 @@ final class SQLiteBackend: DatabaseBackend {
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        threadPool.start()
-        let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
-        let writerConnection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
-        let writerSQL = writerConnection.sql(queryLogLevel: nil)
-        // WAL: readers never block the writer. synchronous=NORMAL: a commit survives a crash of
-        // this process (it is in the WAL the OS holds); only a power cut can lose the newest ones.
-        for pragma in [
-            "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-            "PRAGMA busy_timeout = 5000", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000",
-        ] {
-            try await writerSQL.raw(SQLQueryString(pragma)).run()
-        }
-        var readers: [SQLiteConnection] = []
+        let writer = try SQLiteHandle(path: path)
+        for pragma in Self.writerPragmas { try writer.execute(pragma, []) { _ in } }
+        var readers: [SQLiteHandle] = []
         for _ in 0..<readerCount {
-            let reader = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: threadPool, logger: logger, on: eventLoop)
-            for pragma in ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = 1", "PRAGMA cache_size = -8000"] {
-                try await reader.sql(queryLogLevel: nil).raw(SQLQueryString(pragma)).run()
-            }
+            let reader = try SQLiteHandle(path: path)
+            for pragma in Self.readerPragmas { try reader.execute(pragma, []) { _ in } }
             readers.append(reader)
         }
         let accepted = await state.set(
-            writer: SQLiteWriter(sql: writerSQL, commits: commits),
+            writer: SQLiteWriter(sql: SQLiteSession(writer, logger: logger), commits: commits),
             readers: ConnectionPool(readers),
-            all: [writerConnection] + readers)
+            all: [writer] + readers)
         if !accepted {
             // Shut down while opening: nobody will use these.
-            for connection in [writerConnection] + readers { try? await connection.close() }
+            for handle in [writer] + readers { handle.close() }
         }
     }
 
@@ -72,7 +64,8 @@ final class SQLiteBackend: DatabaseBackend {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let readers = await state.readers else { throw DatabaseError.closed }
-        return try await readers.with { connection in try await body(connection.sql(queryLogLevel: nil)) }
+        let logger = self.logger
+        return try await readers.with { handle in try await body(SQLiteSession(handle, logger: logger)) }
     }
 
     func write<T: Sendable>(
@@ -84,7 +77,15 @@ final class SQLiteBackend: DatabaseBackend {
 
     func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let writer = await state.writer else { throw DatabaseError.closed }
-        return try await writer.exclusive(body)
+        do {
+            let value = try await writer.exclusive(body)
+            // Statements compiled before a schema change may name columns that moved.
+            await state.forgetStatements()
+            return value
+        } catch {
+            await state.forgetStatements()
+            throw error
+        }
     }
 
     func close() async {
@@ -95,36 +96,27 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     private func closeConnections() async {
-        guard let (writer, readers, connections) = await state.shutDown() else { return }
+        guard let (writer, readers, handles) = await state.shutDown() else { return }
         // A connection must be idle to close: let the writer finish its batch and the readers
         // come back first.
         await writer.quiesce()
         await readers.drain()
-        if let first = connections.first {
-            try? await first.sql(queryLogLevel: nil).raw("PRAGMA optimize").run()
-        }
-        for connection in connections {
-            do {
-                try await connection.close()
-            } catch {
-                logger.error("closing the SQLite connection failed", metadata: ["error": "\(error)"])
-            }
-        }
-        try? await threadPool.shutdownGracefully()
+        try? handles.first?.execute("PRAGMA optimize", []) { _ in }
+        for handle in handles { handle.close() }
     }
 }
 
 /// The open connections, behind an actor so that open and close never race.
 private actor SQLiteConnections {
     var writer: SQLiteWriter?
-    var readers: ConnectionPool<SQLiteConnection>?
-    var all: [SQLiteConnection] = []
+    var readers: ConnectionPool<SQLiteHandle>?
+    var all: [SQLiteHandle] = []
     var closed = false
 
     var isOpen: Bool { writer != nil }
 
     /// Stores freshly opened connections; false if the backend was shut down in the meantime.
-    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteConnection>, all: [SQLiteConnection]) -> Bool {
+    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteHandle>, all: [SQLiteHandle]) -> Bool {
         guard !closed else { return false }
         self.writer = writer
         self.readers = readers
@@ -132,8 +124,12 @@ private actor SQLiteConnections {
         return true
     }
 
+    func forgetStatements() {
+        for handle in all { handle.forgetStatements() }
+    }
+
     /// Marks the backend closed and hands over what is open (nil if nothing is).
-    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteConnection>, [SQLiteConnection])? {
+    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteHandle>, [SQLiteHandle])? {
         closed = true
         guard let writer, let readers else { return nil }
         defer {

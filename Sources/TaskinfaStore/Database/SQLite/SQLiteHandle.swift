@@ -1,0 +1,198 @@
+import NIOCore
+import SQLiteNIO
+import NIOConcurrencyHelpers
+import VaporCSQLite
+
+/// One SQLite connection that runs each statement on the calling thread and keeps every statement
+/// it compiled, so that the thousandth create parses no SQL.
+///
+/// Why not SQLiteNIO's connection: it compiles each statement afresh and runs it on a thread pool,
+/// answering through an event loop: two or three thread switches per statement, and a request runs
+/// a dozen statements. A statement takes microseconds of CPU wherever it runs, so running it where
+/// its caller already is costs the same and switches nothing. The same bundled SQLite serves both.
+final class SQLiteHandle: @unchecked Sendable {
+    /// Distinct statements kept compiled. Statements with a list of binds (`IN (…)`) differ by
+    /// length; past this many the cache starts over rather than grow without bound.
+    static let cacheCapacity = 256
+
+    let path: String
+    /// Guards `connection`: one caller at a time (that is what makes this type Sendable).
+    private let lock = NIOLock()
+    private var connection: Connection
+
+    init(path: String) throws {
+        self.path = path
+        var database: OpaquePointer?
+        // No SQLite mutex: the lock around `Connection` already lets one caller in at a time.
+        let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &database, flags, nil)
+        guard status == SQLITE_OK, let database else {
+            let message = database.flatMap { sqlite_nio_sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "cannot open"
+            sqlite_nio_sqlite3_close(database)
+            throw SQLiteFailure(code: status, message: "\(message) (\(path))")
+        }
+        self.connection = Connection(database: database)
+    }
+
+    /// Runs one statement with its binds, handing each result row to `onRow` as it is read.
+    func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
+        try lock.withLock { try connection.execute(sql, binds, onRow) }
+    }
+
+    /// Drops the compiled statements (after a schema change, so that `SELECT *` sees new columns).
+    func forgetStatements() {
+        lock.withLock { connection.finalizeAll() }
+    }
+
+    /// Finalizes every statement and closes the connection; later calls fail with `closed`.
+    func close() {
+        lock.withLock { connection.close() }
+    }
+}
+
+/// Why a statement failed, with SQLite's own message ("UNIQUE constraint failed: …").
+struct SQLiteFailure: Error, CustomStringConvertible {
+    let code: Int32
+    let message: String
+
+    var description: String { "SQLite error \(code): \(message)" }
+}
+
+/// The column names of a statement's results, shared by all the rows it returns.
+final class SQLiteColumns: Sendable {
+    let names: [String]
+    /// Name → position; the first of two equal names wins, as `SELECT a.*, b.*` reads in SQL.
+    let positions: [String: Int]
+
+    init(names: [String]) {
+        self.names = names
+        self.positions = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+}
+
+/// The state behind the handle's lock: the connection and its compiled statements.
+private struct Connection: ~Copyable {
+    private struct Compiled {
+        let statement: OpaquePointer
+        var columns: SQLiteColumns
+    }
+
+    private var database: OpaquePointer?
+    private var compiled: [String: Compiled] = [:]
+
+    init(database: OpaquePointer) {
+        self.database = database
+    }
+
+    mutating func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
+        guard let database else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "the connection is closed") }
+        guard var entry = try self.statement(for: sql, on: database) else { return }
+        let statement = entry.statement
+        // Whatever happens, the statement goes back to the cache ready for its next use.
+        defer {
+            sqlite_nio_sqlite3_reset(statement)
+            sqlite_nio_sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() {
+            try check(Self.bind(value, at: Int32(index + 1), to: statement), on: database)
+        }
+        let count = Int(sqlite_nio_sqlite3_column_count(statement))
+        while true {
+            let status = sqlite_nio_sqlite3_step(statement)
+            if status == SQLITE_DONE { return }
+            guard status == SQLITE_ROW else { try check(status, on: database); return }
+            if entry.columns.names.count != count {
+                // The schema changed under a cached `SELECT *`: SQLite recompiled it; so do we.
+                entry.columns = SQLiteColumns(names: (0..<count).map { Self.columnName(statement, $0) })
+                compiled[sql] = entry
+            }
+            var values: [SQLiteData] = []
+            values.reserveCapacity(count)
+            for column in 0..<Int32(count) { values.append(Self.value(statement, column)) }
+            onRow(SQLiteResultRow(columns: entry.columns, values: values))
+        }
+    }
+
+    private mutating func statement(for sql: String, on database: OpaquePointer) throws -> Compiled? {
+        if let entry = compiled[sql] { return entry }
+        if compiled.count >= SQLiteHandle.cacheCapacity { finalizeAll() }
+        var statement: OpaquePointer?
+        let status = sqlite_nio_sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        try check(status, on: database)
+        // Only whitespace or a comment: nothing to run.
+        guard let statement else { return nil }
+        let count = Int(sqlite_nio_sqlite3_column_count(statement))
+        let entry = Compiled(statement: statement, columns: SQLiteColumns(names: (0..<count).map { Self.columnName(statement, $0) }))
+        compiled[sql] = entry
+        return entry
+    }
+
+    mutating func finalizeAll() {
+        for entry in compiled.values { sqlite_nio_sqlite3_finalize(entry.statement) }
+        compiled.removeAll()
+    }
+
+    mutating func close() {
+        finalizeAll()
+        if let database { sqlite_nio_sqlite3_close(database) }
+        database = nil
+    }
+
+    private func check(_ status: Int32, on database: OpaquePointer) throws {
+        guard status != SQLITE_OK else { return }
+        let message = sqlite_nio_sqlite3_errmsg(database).map { String(cString: $0) } ?? "unknown error"
+        throw SQLiteFailure(code: status, message: message)
+    }
+
+    private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .integer(let number):
+            return sqlite_nio_sqlite3_bind_int64(statement, index, Int64(number))
+        case .float(let number):
+            return sqlite_nio_sqlite3_bind_double(statement, index, number)
+        case .text(let text):
+            var text = text
+            return text.withUTF8 { bytes in
+                sqlite_nio_sqlite3_bind_text64(
+                    statement, index, UnsafeRawPointer(bytes.baseAddress).map { $0.assumingMemoryBound(to: CChar.self) },
+                    UInt64(bytes.count), transient, UInt8(SQLITE_UTF8))
+            }
+        case .blob(let buffer):
+            return buffer.withUnsafeReadableBytes { bytes in
+                sqlite_nio_sqlite3_bind_blob64(statement, index, bytes.baseAddress, UInt64(bytes.count), transient)
+            }
+        case .null:
+            return sqlite_nio_sqlite3_bind_null(statement, index)
+        }
+    }
+
+    private static func value(_ statement: OpaquePointer, _ column: Int32) -> SQLiteData {
+        switch sqlite_nio_sqlite3_column_type(statement, column) {
+        case SQLITE_INTEGER:
+            return .integer(Int(sqlite_nio_sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT:
+            return .float(sqlite_nio_sqlite3_column_double(statement, column))
+        case SQLITE_TEXT:
+            // Text may hold a NUL: read it by its length, not up to the first zero byte.
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            guard let text = sqlite_nio_sqlite3_column_text(statement, column) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self))
+        case SQLITE_BLOB:
+            let count = Int(sqlite_nio_sqlite3_column_bytes(statement, column))
+            var buffer = ByteBufferAllocator().buffer(capacity: count)
+            if let bytes = sqlite_nio_sqlite3_column_blob(statement, column) {
+                buffer.writeBytes(UnsafeRawBufferPointer(start: bytes, count: count))
+            }
+            return .blob(buffer)
+        default:
+            return .null
+        }
+    }
+
+    private static func columnName(_ statement: OpaquePointer, _ column: Int) -> String {
+        sqlite_nio_sqlite3_column_name(statement, Int32(column)).map { String(cString: $0) } ?? ""
+    }
+}
+
+/// SQLite copies text and blobs it is handed (`SQLITE_TRANSIENT`): the Swift buffers don't outlive the call.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
