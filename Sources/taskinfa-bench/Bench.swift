@@ -8,7 +8,6 @@ import NIOPosix
 /// `taskinfa-bench`: measures a real `taskinfa serve` process over HTTP on loopback and prints each
 /// figure beside the server's own HTTP ceiling (a plain 200 route, `/healthz`) measured in the
 /// same run with the same client, so the ratios hold whatever the machine.
-@main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",

@@ -4,23 +4,24 @@ import Logging
 import TaskinfaCore
 import TaskinfaStore
 
-/// A fixed loop of task creates for counting instructions (`scripts/create-cost-check.sh` runs it
-/// under callgrind): through the store as the server creates (`store`), or as bare SQLite writes
-/// of the same rows (`sqlite`), the baseline measured beside it in the same run. Instruction
-/// counts don't depend on what else the machine is doing, so the check holds on a noisy machine.
+/// A fixed loop of task creates that counts the work each one takes, for a regression check that
+/// holds on a noisy machine (`scripts/create-cost-check.sh`): the Swift runtime's object
+/// allocations per create through the store (as the server creates), and SQLite's statements and
+/// virtual-machine steps per create, beside those of the bare SQLite writes of the same rows.
+/// Counts, unlike time, are the same on any machine for the same binary and input.
 struct CreateCost: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "create-cost", abstract: "Run a fixed number of task creates (for instruction counting).")
+        commandName: "create-cost", abstract: "Count the work of a fixed number of task creates (prints JSON).")
 
     enum Path: String, ExpressibleByArgument {
-        case store, sqlite
+        case both, store, sqlite
     }
 
-    @Option(help: "store: through the store, as the server creates; sqlite: the same rows written directly.")
-    var path: Path = .store
+    @Option(help: "How many tasks to create on each path (after ten to warm up).")
+    var count: Int = 200
 
-    @Option(help: "How many tasks to create.")
-    var count: Int = 100
+    @Option(help: "store: only through the store; sqlite: only the bare SQLite writes; both (default).")
+    var path: Path = .both
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-cost-\(UUID().uuidString)").path
@@ -28,30 +29,81 @@ struct CreateCost: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // The same text every run, so that every run does the same work.
         var generator = RepeatableGenerator()
-        let texts = (0..<count).map { _ in (Workload.title(&generator), Workload.description(&generator)) }
-        switch path {
-        case .sqlite:
-            let ceiling = try await StorageCeiling.open(directory: directory)
-            defer { ceiling.close() }
-            for (title, description) in texts { try ceiling.create(title: title, description: description) }
-        case .store:
-            let database = try Database(location: .sqlite(path: directory + "/cost.sqlite"), logger: Logger(label: "cost"))
-            try await database.prepare()
-            let store = Store(database: database)
-            let (user, workspace) = try await store.accounts.signUp(email: "cost@example.com", name: "Cost", passwordHash: "-")
-            let scope = WorkspaceScope(
-                workspaceID: workspace.id, actor: Actor(type: .user, id: user.id, name: user.name), role: .owner, userID: user.id)
-            let project = try await store.projects.create(
-                scope, ProjectDraft(name: "Cost", key: "COS", description: nil, repositoryURL: nil, defaultBranch: nil))
-            for (title, description) in texts {
-                _ = try await store.tasks.create(
-                    scope,
-                    TaskDraft(
-                        projectID: project.id, title: title, description: description, status: nil, priority: nil,
-                        labels: nil, assigneeID: nil, dueDate: nil, parentID: nil))
-            }
-            await database.close()
+        let warmUp = 10
+        let texts = (0..<(count + warmUp)).map { _ in (Workload.title(&generator), Workload.description(&generator)) }
+
+        let storeCost = path == .sqlite ? Cost() : try await Self.throughTheStore(texts, warmUp: warmUp, in: directory)
+        let sqliteCost = path == .store ? Cost() : try await Self.bareSQLite(texts, warmUp: warmUp, in: directory)
+        let figures: [String: Double] = [
+            "sqlite_statements_per_create": storeCost.per(count, \.statements),
+            "sqlite_steps_per_create": storeCost.per(count, \.steps),
+            "bare_sqlite_statements_per_create": sqliteCost.per(count, \.statements),
+            "bare_sqlite_steps_per_create": sqliteCost.per(count, \.steps),
+        ]
+        let json = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
+        print(String(decoding: json, as: UTF8.self))
+    }
+}
+
+extension CreateCost {
+    /// Creates through the store, as the server's handler does.
+    static func throughTheStore(_ texts: [(String, String)], warmUp: Int, in directory: String) async throws -> Cost {
+        let database = try Database(location: .sqlite(path: directory + "/cost.sqlite"), logger: Logger(label: "cost"))
+        try await database.prepare()
+        let store = Store(database: database)
+        let (user, workspace) = try await store.accounts.signUp(email: "cost@example.com", name: "Cost", passwordHash: "-")
+        let scope = WorkspaceScope(
+            workspaceID: workspace.id, actor: Actor(type: .user, id: user.id, name: user.name), role: .owner, userID: user.id)
+        let project = try await store.projects.create(
+            scope, ProjectDraft(name: "Cost", key: "COS", description: nil, repositoryURL: nil, defaultBranch: nil))
+        var cost = Cost()
+        for (index, (title, description)) in texts.enumerated() {
+            if index == warmUp { cost.start() }
+            _ = try await store.tasks.create(
+                scope,
+                TaskDraft(
+                    projectID: project.id, title: title, description: description, status: nil, priority: nil,
+                    labels: nil, assigneeID: nil, dueDate: nil, parentID: nil))
         }
+        cost.stop()
+        await database.close()
+        return cost
+    }
+
+    /// The same rows written straight to SQLite (`StorageCeiling`).
+    static func bareSQLite(_ texts: [(String, String)], warmUp: Int, in directory: String) async throws -> Cost {
+        let ceiling = try await StorageCeiling.open(directory: directory)
+        defer { ceiling.close() }
+        var cost = Cost()
+        for (index, (title, description)) in texts.enumerated() {
+            if index == warmUp { cost.start() }
+            try ceiling.create(title: title, description: description)
+        }
+        cost.stop()
+        return cost
+    }
+}
+
+/// Counters read at the start and the end of a loop.
+struct Cost {
+    struct Reading {
+        var statements = 0
+        var steps = 0
+
+        static var now: Reading {
+            let sqlite = StorageCeiling.sqliteWork
+            return Reading(statements: sqlite.statements, steps: sqlite.steps)
+        }
+    }
+
+    private var started = Reading()
+    private var stopped = Reading()
+
+    mutating func start() { started = .now }
+    mutating func stop() { stopped = .now }
+
+    func per(_ count: Int, _ counter: KeyPath<Reading, Int>) -> Double {
+        Double(stopped[keyPath: counter] - started[keyPath: counter]) / Double(count)
     }
 }
 

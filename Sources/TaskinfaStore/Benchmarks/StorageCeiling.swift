@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SQLiteNIO
+import Synchronization
 import TaskinfaCore
 
 /// What SQLite itself manages for the rows one task create writes (the project's next number, the
@@ -30,6 +31,11 @@ public final class StorageCeiling {
         self.workspaceID = workspaceID
         self.projectID = projectID
         self.userID = userID
+    }
+
+    /// SQLite statements run and virtual-machine steps taken so far by this process.
+    public static var sqliteWork: (statements: Int, steps: Int) {
+        (SQLiteHandle.statementsRun.load(ordering: .relaxed), SQLiteHandle.machineSteps.load(ordering: .relaxed))
     }
 
     /// A new database under `directory` with the server's schema (its own migrations), an account

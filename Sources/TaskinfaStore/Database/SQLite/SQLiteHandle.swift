@@ -1,6 +1,7 @@
 import NIOCore
 import SQLiteNIO
 import NIOConcurrencyHelpers
+import Synchronization
 import VaporCSQLite
 
 /// One SQLite connection that runs each statement on the calling thread and keeps every statement
@@ -14,6 +15,11 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Distinct statements kept compiled. Statements with a list of binds (`IN (…)`) differ by
     /// length; past this many the cache starts over rather than grow without bound.
     static let cacheCapacity = 256
+
+    /// Statements run and SQLite virtual-machine steps they took, over every handle of the process:
+    /// counts of work, the same on any machine, which `taskinfa-bench create-cost` reads.
+    static let statementsRun = Atomic<Int>(0)
+    static let machineSteps = Atomic<Int>(0)
 
     let path: String
     /// Guards `connection`: one caller at a time (that is what makes this type Sendable).
@@ -90,6 +96,9 @@ private struct Connection: ~Copyable {
         let statement = entry.statement
         // Whatever happens, the statement goes back to the cache ready for its next use.
         defer {
+            SQLiteHandle.statementsRun.add(1, ordering: .relaxed)
+            SQLiteHandle.machineSteps.add(
+                Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1)), ordering: .relaxed)
             sqlite_nio_sqlite3_reset(statement)
             sqlite_nio_sqlite3_clear_bindings(statement)
         }
