@@ -10,7 +10,7 @@ final class ServerUnderTest: @unchecked Sendable {
     init(binary: String, databaseURL: String?) throws {
         dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-bench-\(UUID().uuidString)").path
         process.executableURL = URL(fileURLWithPath: binary)
-        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "error", "--api-rate-limit", "1000000"]
+        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "error", "--api-rate-limit", "1000000", "--streams-per-person", "100000"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments
         let output = Pipe()

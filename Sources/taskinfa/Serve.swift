@@ -76,6 +76,9 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("api-rate-limit"), help: "Requests allowed per minute per API key, 1–1000000 (default 600; env TASKINFA_API_RATE_LIMIT).")
     var apiRateLimit: Int?
 
+    @Option(help: "Event and log streams one person or key may hold open on this server, 1–100000 (default 50; env TASKINFA_STREAMS_PER_PERSON).")
+    var streamsPerPerson: Int?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -144,6 +147,10 @@ struct Serve: AsyncParsableCommand {
             } catch let error as TaskinfaCore.ValidationError {
                 throw ValidationError(error.errors.map { "--\($0.field) \($0.message)" }.joined(separator: "; "))
             }
+        }
+        if let limit = try integer(streamsPerPerson, env: "TASKINFA_STREAMS_PER_PERSON") {
+            guard (1...100_000).contains(limit) else { throw ValidationError("--streams-per-person must be between 1 and 100000") }
+            configuration.streamsPerOwner = limit
         }
         if let limit = try integer(apiRateLimit, env: "TASKINFA_API_RATE_LIMIT") {
             guard (1...1_000_000).contains(limit) else { throw ValidationError("--api-rate-limit must be between 1 and 1000000") }
