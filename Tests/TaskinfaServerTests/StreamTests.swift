@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import NIOHTTP1
 import TaskinfaCore
 import TaskinfaServer
 import Testing
@@ -119,6 +120,29 @@ import Testing
                 port: port, path: path, cookie: cookie, lastEventID: Int64(resumeFrom), count: last - resumeFrom,
                 timeout: .seconds(20))
             #expect(resumed.frames.map(\.id) == Array(Int64(resumeFrom + 1)...Int64(last)))
+        }
+    }
+
+    /// The operator sets the share on the command line (`--streams-per-person`), and the real
+    /// server keeps to it.
+    @Test func theShareOfStreamsIsWhatTheServeFlagSays() async throws {
+        let server = try await ServerProcess(
+            dataDirectory: try TestDatabase.temporaryDirectory(), databaseURL: try await TestDatabase.make(),
+            extra: ["--streams-per-person", "1"])
+        defer { server.kill(SIGTERM) }
+        let http = HTTP(port: server.port)
+        let signup = try await http.call(
+            .POST, "/api/v1/auth/signup", json: ["email": "streams@example.com", "password": "mauve kettle orbit"])
+        let cookie = try #require(signup.headers["Set-Cookie"].first?.split(separator: ";").first?.split(separator: "=").last)
+        let workspace = try #require(signup.json["workspace"]?["id"]?.string)
+        let path = "/api/v1/workspaces/\(workspace)/events"
+        _ = try await SSEClient.timeUntilEnded(port: server.port, path: path, credential: .cookie(String(cookie)), timeout: .seconds(3)) {
+            do {
+                _ = try await SSEClient.timeUntilEnded(port: server.port, path: path, credential: .cookie(String(cookie)), timeout: .seconds(1)) {}
+                Issue.record("a second stream was let in past --streams-per-person 1")
+            } catch SSEClient.SSEError.status(let code) {
+                #expect(code == 429)
+            }
         }
     }
 }
