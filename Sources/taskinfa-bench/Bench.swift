@@ -38,6 +38,9 @@ struct Measure: AsyncParsableCommand {
     @Option(help: "Tasks in the workspace for the search phase.")
     var searchTasks: Int = 100_000
 
+    @Option(help: "Tasks in the one-workspace scale run (SQLite, filled through the store; 0 skips it).")
+    var scaleTasks: Int = 1_000_000
+
     @Flag(inversion: .prefixedNo, help: "Measure the worker side too (claims, long polls, a real worker process).")
     var workers = true
 
@@ -60,6 +63,9 @@ struct Measure: AsyncParsableCommand {
                 let fresh = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
                 try await WorkerScenario(binary: binary, databaseURL: fresh, name: kind, clients: clients)
                     .runWorkerProcess(into: &report)
+            }
+            if kind == "sqlite" && scaleTasks > 0 {
+                try await MillionScenario(binary: binary, tasks: scaleTasks, clients: clients).run(into: &report)
             }
             report.print()
             reports.append(report)

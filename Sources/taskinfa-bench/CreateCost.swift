@@ -109,7 +109,11 @@ struct Cost {
 
 /// A fixed-seed generator (SplitMix64): the same sequence every run.
 struct RepeatableGenerator: RandomNumberGenerator {
-    private var state: UInt64 = 0x5EED
+    private var state: UInt64
+
+    init(seed: UInt64 = 0x5EED) {
+        state = seed
+    }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -7,10 +7,12 @@ final class ServerUnderTest: @unchecked Sendable {
     let startup: Duration
     let dataDirectory: String
 
-    init(binary: String, databaseURL: String?) throws {
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-bench-\(UUID().uuidString)").path
+    /// Starts a server on `dataDirectory`, by default a new one.
+    init(binary: String, databaseURL: String?, dataDirectory: String? = nil) throws {
+        self.dataDirectory = dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-bench-\(UUID().uuidString)").path
         process.executableURL = URL(fileURLWithPath: binary)
-        var arguments = ["serve", "--port", "0", "--data-dir", dataDirectory, "--bcrypt-cost", "4", "--log-level", "error", "--api-rate-limit", "1000000", "--streams-per-person", "100000"]
+        var arguments = ["serve", "--port", "0", "--data-dir", self.dataDirectory, "--bcrypt-cost", "4", "--log-level", "error", "--api-rate-limit", "1000000", "--streams-per-person", "100000"]
         if let databaseURL { arguments += ["--database-url", databaseURL] }
         process.arguments = arguments
         let output = Pipe()
@@ -50,10 +52,11 @@ final class ServerUnderTest: @unchecked Sendable {
         return kilobytes / 1024
     }
 
-    func stop() {
+    /// Stops the server (SIGTERM) and removes its data folder unless told to keep it.
+    func stop(keepingData: Bool = false) {
         process.terminate()
         process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if !keepingData { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 
     deinit {
