@@ -1,9 +1,6 @@
 import Foundation
 import Logging
-import NIOPosix
 import SQLKit
-import SQLiteKit
-import SQLiteNIO
 import Testing
 
 @testable import TaskinfaStore
@@ -163,22 +160,18 @@ import Testing
 struct WriterFixture: Sendable {
     let writer: SQLiteWriter
     let commits: CommitSignal
-    let connection: SQLiteConnection
-    let threadPool: NIOThreadPool
+    let handle: SQLiteHandle
 
+    /// The writer over the connection the server uses (`SQLiteHandle`).
     static func open() async throws -> WriterFixture {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("writer-\(UUID().uuidString).sqlite").path
-        let threadPool = NIOThreadPool(numberOfThreads: 1)
-        threadPool.start()
-        let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threadPool, logger: Logger(label: "test"),
-            on: MultiThreadedEventLoopGroup.singleton.any())
-        let sql = connection.sql()
-        try await sql.raw("PRAGMA journal_mode = WAL").run()
-        try await sql.raw("CREATE TABLE items (id INTEGER PRIMARY KEY)").run()
+        let handle = try SQLiteHandle(path: path)
+        try handle.execute("PRAGMA journal_mode = WAL", []) { _ in }
+        try handle.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)", []) { _ in }
         let commits = CommitSignal()
         return WriterFixture(
-            writer: SQLiteWriter(sql: sql, commits: commits), commits: commits, connection: connection, threadPool: threadPool)
+            writer: SQLiteWriter(sql: SQLiteSession(handle, logger: Logger(label: "test")), commits: commits), commits: commits,
+            handle: handle)
     }
 
     func insert(_ id: Int, on sql: any SQLDatabase) async throws {
@@ -217,10 +210,10 @@ struct WriterFixture: Sendable {
     }
 
     func close() {
-        let (connection, threadPool) = (self.connection, self.threadPool)
+        let (writer, handle) = (self.writer, self.handle)
         Task {
-            try? await connection.close()
-            try? await threadPool.shutdownGracefully()
+            await writer.quiesce()
+            handle.close()
         }
     }
 

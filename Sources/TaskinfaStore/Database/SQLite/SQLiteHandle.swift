@@ -105,11 +105,12 @@ private struct Connection: ~Copyable {
         for (index, value) in binds.enumerated() {
             try check(Self.bind(value, at: Int32(index + 1), to: statement), on: database)
         }
-        let count = Int(sqlite_nio_sqlite3_column_count(statement))
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
             if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { try check(status, on: database); return }
+            // Read after the step: a step may recompile the statement for a changed schema.
+            let count = Int(sqlite_nio_sqlite3_column_count(statement))
             if entry.columns.names.count != count {
                 // The schema changed under a cached `SELECT *`: SQLite recompiled it; so do we.
                 entry.columns = SQLiteColumns(names: (0..<count).map { Self.columnName(statement, $0) })
