@@ -112,10 +112,19 @@ struct WorkerScenario: Sendable {
             guard let taskID = (taskBody as? [String: Any])?["id"] as? String else { throw BenchError.unexpected("no task") }
             let worker = Process()
             worker.executableURL = URL(fileURLWithPath: binary)
-            worker.arguments = ["worker", "--server", admin.base, "--work-dir", folder, "--sandbox", "none"]
+            // The worker's own machine allows this exact command, unsandboxed: the server can't.
+            worker.arguments = [
+                "worker", "--server", admin.base, "--work-dir", folder, "--sandbox", "none", "--allow-unsandboxed",
+                "--allow-command", agent,
+            ]
             worker.environment = ProcessInfo.processInfo.environment.merging(["TASKINFA_API_KEY": key]) { _, new in new }
-            worker.standardOutput = FileHandle.nullDevice
-            worker.standardError = FileHandle.nullDevice
+            // What the worker says goes to a file, read back if it never finishes.
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let log = folder + "/worker.log"
+            FileManager.default.createFile(atPath: log, contents: nil)
+            let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+            worker.standardOutput = logHandle
+            worker.standardError = logHandle
             try worker.run()
             defer {
                 worker.terminate()
@@ -138,7 +147,8 @@ struct WorkerScenario: Sendable {
                 }
                 try await Task.sleep(for: .milliseconds(20))
             }
-            throw BenchError.unexpected("the worker never finished \(taskID)")
+            let said = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").suffix(15).joined(separator: "\n")
+            throw BenchError.unexpected("the worker never finished \(taskID); it said:\n\(said ?? "")")
         }
         let instant = "echo working"
         let one = try await execution(loops: 1, agent: instant)

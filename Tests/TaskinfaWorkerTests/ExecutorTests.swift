@@ -67,6 +67,18 @@ import Testing
 }
 
 @Suite struct SandboxTests {
+    /// A command line may start with what the shell itself runs (`cd sub && agent`, `echo`), and a
+    /// program that isn't anywhere is still named.
+    @Test func theAgentCheckAcceptsShellBuiltinsAndNamesWhatIsMissing() async {
+        let sandbox = Sandbox(kind: .none)
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("probe-\(UUID().uuidString)").path
+        let environment = ["PATH": "/usr/bin:/bin"]
+        #expect(await AgentPreflight.problem(programs: ["echo", "cd", "sh"], sandbox: sandbox, probeTree: probe, environment: environment) == nil)
+        let missing = await AgentPreflight.problem(
+            programs: ["no-such-agent-cli"], sandbox: sandbox, probeTree: probe, environment: environment)
+        #expect(missing?.contains("`no-such-agent-cli` is not there") == true)
+    }
+
     @Test func bubblewrapConfinesTheAgentToItsWorkTree() {
         let sandbox = Sandbox(
             kind: .bubblewrap(path: "/usr/bin/bwrap"), shared: [], hidden: ["/etc/hostname"], workRoot: "/srv/work",

@@ -17,6 +17,8 @@ enum AgentPreflight {
         let script = #"""
             for program in "$@"; do
               path=$(command -v -- "$program") || { echo "missing $program"; exit 127; }
+              # A shell builtin or keyword (echo, cd, exec …): the agent's own shell has it.
+              case "$path" in /*) ;; *) continue ;; esac
               [ -x "$path" ] || { echo "missing $path"; exit 127; }
               line=$(head -n 1 -- "$path" 2>/dev/null | tr -d '\r')
               case "$line" in
