@@ -77,9 +77,11 @@ struct Scenario: Sendable {
         }
         let creates = try wrk.run(createRequests, serverPID: server.pid)
         report.add("task creates (\(clients) clients)", creates.requestsPerSecond, "/s", ratio: true, target: ">= 25 % of ceiling")
-        report.add(
-            "task creates vs SQLite's own rate", creates.requestsPerSecond, "/s", against: storage?.creates,
-            target: storage == nil ? ">= 1.5k/s" : ">= 0.75× SQLite")
+        if let storage {
+            report.add("task creates vs SQLite's own rate", creates.requestsPerSecond, "/s", against: storage.creates, target: ">= 0.75× SQLite")
+        } else {
+            report.add("task creates, PostgreSQL goal", creates.requestsPerSecond, "/s", target: ">= 1.5k/s")
+        }
         report.add("task create latency p50", creates.latencyP50, "ms")
         report.add("task create latency p99", creates.latencyP99, "ms")
         report.add("server CPU per create", creates.serverMicrosecondsPerRequest, "µs", target: "<= 400 µs")
