@@ -1,16 +1,18 @@
 import NIOCore
+import NIOPosix
 import SQLiteNIO
 import NIOConcurrencyHelpers
 import Synchronization
 import VaporCSQLite
 
-/// One SQLite connection that runs each statement on the calling thread and keeps every statement
-/// it compiled, so that the thousandth create parses no SQL.
+/// One SQLite connection that keeps every statement it compiled, so that the thousandth create
+/// parses no SQL, and runs them on a thread of its own.
 ///
-/// Why not SQLiteNIO's connection: it compiles each statement afresh and runs it on a thread pool,
-/// answering through an event loop: two or three thread switches per statement, and a request runs
-/// a dozen statements. A statement takes microseconds of CPU wherever it runs, so running it where
-/// its caller already is costs the same and switches nothing. The same bundled SQLite serves both.
+/// Why not SQLiteNIO's connection: it compiles each statement afresh and answers through an event
+/// loop, a third thread switch per statement. Why not run statements where the caller runs: a
+/// statement can wait (for another process's write lock, up to the busy timeout; for a checkpoint's
+/// fsync), and a wait on one of the few threads of Swift's cooperative pool stalls every request of
+/// the server. The same bundled SQLite serves both.
 final class SQLiteHandle: @unchecked Sendable {
     /// Distinct statements kept compiled. Statements with a list of binds (`IN (…)`) differ by
     /// length; past this many the cache starts over rather than grow without bound.
@@ -22,6 +24,8 @@ final class SQLiteHandle: @unchecked Sendable {
     static let machineSteps = Atomic<Int>(0)
 
     let path: String
+    /// The connection's own thread (`run`).
+    private let thread = NIOThreadPool(numberOfThreads: 1)
     /// Guards `connection`: one caller at a time (that is what makes this type Sendable).
     private let lock = NIOLock()
     private var connection: Connection
@@ -38,9 +42,15 @@ final class SQLiteHandle: @unchecked Sendable {
             throw SQLiteFailure(code: status, message: "\(message) (\(path))")
         }
         self.connection = Connection(database: database)
+        thread.start()
     }
 
-    /// Runs one statement with its binds, handing each result row to `onRow` as it is read.
+    /// Runs one statement on the connection's thread (what the server's requests use).
+    func run(_ sql: String, _ binds: [SQLiteData], _ onRow: @escaping @Sendable (SQLiteResultRow) -> Void) async throws {
+        try await thread.runIfActive { try self.execute(sql, binds, onRow) }
+    }
+
+    /// Runs one statement with its binds on this thread, handing each result row to `onRow` as it is read.
     func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
         try lock.withLock { try connection.execute(sql, binds, onRow) }
     }
@@ -53,6 +63,7 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Finalizes every statement and closes the connection; later calls fail with `closed`.
     func close() {
         lock.withLock { connection.close() }
+        thread.shutdownGracefully { _ in }
     }
 }
 

@@ -5,8 +5,8 @@ import SQLKit
 import SQLiteKit
 import SQLiteNIO
 
-/// A `SQLHandle` seen through SQLKit, so the repositories stay dialect-neutral: SQLKit renders the
-/// query, the handle runs it right away on this thread.
+/// A `SQLiteHandle` seen through SQLKit, so the repositories stay dialect-neutral: SQLKit renders
+/// the query, the handle runs it on its thread.
 struct SQLiteSession: SQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
@@ -23,7 +23,7 @@ struct SQLiteSession: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)
-        try handle.execute(sql, binds.map(Self.value(of:)), onRow)
+        try await handle.run(sql, try binds.map(Self.value(of:)), onRow)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
