@@ -170,7 +170,7 @@ struct WriterFixture: Sendable {
         try handle.execute("CREATE TABLE items (id INTEGER PRIMARY KEY)", []) { _ in }
         let commits = CommitSignal()
         return WriterFixture(
-            writer: SQLiteWriter(sql: SQLiteSession(handle, logger: Logger(label: "test")), commits: commits), commits: commits,
+            writer: SQLiteWriter(sql: SQLiteSession(handle, logger: Logger(label: "test"), inline: true), commits: commits), commits: commits,
             handle: handle)
     }
 

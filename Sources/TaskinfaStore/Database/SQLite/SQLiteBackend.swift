@@ -47,7 +47,7 @@ final class SQLiteBackend: DatabaseBackend {
             readers.append(reader)
         }
         let accepted = await state.set(
-            writer: SQLiteWriter(sql: SQLiteSession(writer, logger: logger), commits: commits),
+            writer: SQLiteWriter(sql: SQLiteSession(writer, logger: logger, inline: true), commits: commits),
             readers: ConnectionPool(readers),
             all: [writer] + readers)
         if !accepted {

@@ -7,15 +7,32 @@ import SQLiteNIO
 
 /// A `SQLiteHandle` seen through SQLKit, so the repositories stay dialect-neutral: SQLKit renders
 /// the query, the handle runs it on its thread.
+///
+/// The writer's session (`inline`) runs the statements inside its transactions right where the
+/// caller runs: holding the write lock, they wait for nothing, and a create's half-dozen hops to
+/// another thread and back cost more than the statements. What can wait (taking the lock, a commit
+/// that checkpoints and syncs, a pragma) still goes to the connection's thread.
 struct SQLiteSession: SQLDatabase {
     let handle: SQLiteHandle
     let logger: Logger
     let eventLoop: any EventLoop
+    let inline: Bool
 
-    init(_ handle: SQLiteHandle, logger: Logger, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()) {
+    init(
+        _ handle: SQLiteHandle, logger: Logger, inline: Bool = false,
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    ) {
         self.handle = handle
         self.logger = logger
+        self.inline = inline
         self.eventLoop = eventLoop
+    }
+
+    /// Statements that may wait: for another connection's lock, or for the disk.
+    static func mayWait(_ sql: String) -> Bool {
+        let start = sql.prefix(8).uppercased()
+        return start.hasPrefix("BEGIN") || start.hasPrefix("COMMIT") || start.hasPrefix("ROLLBACK")
+            || start.hasPrefix("END") || start.hasPrefix("PRAGMA") || start.hasPrefix("VACUUM")
     }
 
     var dialect: any SQLDialect { SQLiteDialect() }
@@ -23,7 +40,11 @@ struct SQLiteSession: SQLDatabase {
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
         let (sql, binds) = serialize(query)
-        try await handle.run(sql, try binds.map(Self.value(of:)), onRow)
+        if inline && !Self.mayWait(sql) {
+            try handle.execute(sql, try binds.map(Self.value(of:)), onRow)
+        } else {
+            try await handle.run(sql, try binds.map(Self.value(of:)), onRow)
+        }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
