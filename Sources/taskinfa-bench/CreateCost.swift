@@ -51,18 +51,14 @@ extension CreateCost {
         let database = try Database(location: .sqlite(path: directory + "/cost.sqlite"), logger: Logger(label: "cost"))
         try await database.prepare()
         let store = Store(database: database)
-        let (user, workspace) = try await store.accounts.signUp(email: "cost@example.com", name: "Cost", passwordHash: "-")
-        let scope = WorkspaceScope(
-            workspaceID: workspace.id, actor: Actor(type: .user, id: user.id, name: user.name), role: .owner, userID: user.id)
-        let project = try await store.projects.create(
-            scope, ProjectDraft(name: "Cost", key: "COS", description: nil, repositoryURL: nil, defaultBranch: nil))
+        let (scope, projectID) = try await StorageCeiling.benchmarkAccount(in: store, name: "Cost", key: "COS")
         var cost = Cost()
         for (index, (title, description)) in texts.enumerated() {
             if index == warmUp { cost.start() }
             _ = try await store.tasks.create(
                 scope,
                 TaskDraft(
-                    projectID: project.id, title: title, description: description, status: nil, priority: nil,
+                    projectID: projectID, title: title, description: description, status: nil, priority: nil,
                     labels: nil, assigneeID: nil, dueDate: nil, parentID: nil))
         }
         cost.stop()

@@ -44,16 +44,22 @@ public final class StorageCeiling {
         let path = directory + "/ceiling.sqlite"
         let database = try Database(location: .sqlite(path: path), logger: Logger(label: "ceiling"))
         try await database.prepare()
-        let store = Store(database: database)
-        let (user, workspace) = try await store.accounts.signUp(email: "ceiling@example.com", name: "Ceiling", passwordHash: "-")
-        let scope = WorkspaceScope(
-            workspaceID: workspace.id, actor: Actor(type: .user, id: user.id, name: user.name), role: .owner, userID: user.id)
-        let project = try await store.projects.create(
-            scope, ProjectDraft(name: "Ceiling", key: "CEI", description: nil, repositoryURL: nil, defaultBranch: nil))
+        let (scope, projectID) = try await benchmarkAccount(in: Store(database: database), name: "Ceiling", key: "CEI")
         await database.close()
         let handle = try SQLiteHandle(path: path)
         for pragma in SQLiteBackend.writerPragmas { try handle.execute(pragma, []) { _ in } }
-        return StorageCeiling(handle: handle, workspaceID: workspace.id, projectID: project.id, userID: user.id)
+        return StorageCeiling(handle: handle, workspaceID: scope.workspaceID, projectID: projectID, userID: scope.userID)
+    }
+
+    /// An account (its owner's scope) and a project, made through the repositories as sign-up makes them.
+    public static func benchmarkAccount(in store: Store, name: String, key: String) async throws -> (WorkspaceScope, String) {
+        let (user, workspace) = try await store.accounts.signUp(
+            email: "\(name.lowercased())@example.com", name: name, passwordHash: "-")
+        let scope = WorkspaceScope(
+            workspaceID: workspace.id, actor: Actor(type: .user, id: user.id, name: user.name), role: .owner, userID: user.id)
+        let project = try await store.projects.create(
+            scope, ProjectDraft(name: name, key: key, description: nil, repositoryURL: nil, defaultBranch: nil))
+        return (scope, project.id)
     }
 
     /// Creates for `duration`, then moves for `duration`, from one thread.
