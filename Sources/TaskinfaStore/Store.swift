@@ -6,11 +6,13 @@ public struct Store: Sendable {
     public let database: Database
     public let clock: Clock
     public let random: SecureRandom
+    let batches: WriteBatches
 
     public init(database: Database, clock: Clock = .live, random: SecureRandom = .live) {
         self.database = database
         self.clock = clock
         self.random = random
+        self.batches = WriteBatches(database: database)
     }
 
     /// The current time at the precision it is stored with (milliseconds), so that a value read

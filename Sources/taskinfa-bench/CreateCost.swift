@@ -37,6 +37,7 @@ struct CreateCost: AsyncParsableCommand {
         let figures: [String: Double] = [
             "sqlite_statements_per_create": storeCost.per(count, \.statements),
             "sqlite_steps_per_create": storeCost.per(count, \.steps),
+            "sqlite_recompilations_per_create": storeCost.per(count, \.recompilations),
             "bare_sqlite_statements_per_create": sqliteCost.per(count, \.statements),
             "bare_sqlite_steps_per_create": sqliteCost.per(count, \.steps),
         ]
@@ -85,10 +86,11 @@ struct Cost {
     struct Reading {
         var statements = 0
         var steps = 0
+        var recompilations = 0
 
         static var now: Reading {
             let sqlite = StorageCeiling.sqliteWork
-            return Reading(statements: sqlite.statements, steps: sqlite.steps)
+            return Reading(statements: sqlite.statements, steps: sqlite.steps, recompilations: sqlite.recompilations)
         }
     }
 

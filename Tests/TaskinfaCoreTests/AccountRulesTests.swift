@@ -95,4 +95,14 @@ import Testing
         #expect(id.hasPrefix("tsk_") && id.count == 24)
         #expect(SecureRandom.live.id(.task) != id)
     }
+
+    @Test func theLiveRandomPoolNeverHandsOutTheSameBytesTwice() {
+        // Across several refills of the pool: 64-bit draws that repeat would mean bytes reused.
+        var seen = Set<[UInt8]>()
+        for _ in 0..<2_000 { seen.insert(SecureRandom.live.bytes(8)) }
+        #expect(seen.count == 2_000)
+        #expect(SecureRandom.live.bytes(5_000).count == 5_000)
+        let spread = Set(SecureRandom.live.bytes(4_096))
+        #expect(spread.count > 200)
+    }
 }

@@ -49,6 +49,26 @@ import Testing
         }
     }
 
+    @Test func anAPIKeysAllowanceHoldsForRequestsArrivingTogether() async throws {
+        let time = ManualClock()
+        try await TestApp.run(configure: { $0.apiRequestsPerMinute = 10; $0.clock = time.clock }) { api in
+            let ann = try await api.signUp("Ann")
+            let key = try await api.apiKey(for: ann)
+            // Hits that arrive together are counted together; each is still judged on its place.
+            let replies = try await withThrowingTaskGroup(of: API.Reply.self) { group in
+                for _ in 0..<30 {
+                    group.addTask { try await api.call(.get, "/api/v1/workspaces/\(ann.workspaceID)/projects", as: key) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let allowed = replies.filter { $0.status == .ok }
+            #expect(allowed.count == 10)
+            #expect(replies.filter { $0.status == .tooManyRequests }.count == 20)
+            let remaining = Set(allowed.compactMap { $0.headers[HTTPField.Name("RateLimit-Remaining")!] })
+            #expect(remaining == Set((0..<10).map(String.init)))
+        }
+    }
+
     @Test func theSixthSignInOfAMinuteIsRefusedEvenWithTheRightPassword() async throws {
         let time = ManualClock()
         try await TestApp.run(configure: { Self.limited(&$0); $0.clock = time.clock }) { api in

@@ -56,6 +56,47 @@ import Testing
         await #expect(throws: (any Error).self) { try await sql.raw("SELECT nonsense FROM nowhere").run() }
     }
 
+    @Test func aCachedStatementIsNotCompiledAgainForNewValues() async throws {
+        let (handle, sql) = try Self.open()
+        defer { handle.close() }
+        // An equality on a bound value lets SQLite's planner look at the value; clearing the
+        // bindings after each run used to make it compile the statement again every time.
+        try await sql.raw("CREATE TABLE rows (id INTEGER PRIMARY KEY, owner TEXT, kind INTEGER, place TEXT)").run()
+        try await sql.raw("CREATE INDEX rows_by_owner ON rows(owner, kind, place)").run()
+        try await sql.raw("CREATE INDEX rows_done ON rows(owner, place) WHERE kind = 2").run()
+        for id in 0..<50 {
+            try await sql.raw(
+                "INSERT INTO rows (id, owner, kind, place) VALUES (\(bind: id), \(bind: "o\(id % 3)"), \(bind: id % 4), \(bind: "p\(id)"))"
+            ).run()
+        }
+        let before = handle.recompilations
+        for id in 0..<50 {
+            let row = try await sql.raw(
+                """
+                SELECT place FROM rows WHERE owner = \(bind: "o\(id % 3)") AND kind = 0 AND place <> \(bind: "p\(id)")
+                ORDER BY place DESC LIMIT 1
+                """
+            ).first()
+            #expect(row != nil)
+        }
+        #expect(handle.recompilations == before)
+    }
+
+    @Test func aParameterLeftOutIsNullNotTheLastValue() async throws {
+        let (handle, sql) = try Self.open()
+        defer { handle.close() }
+        try await sql.raw("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)").run()
+        let large = String(repeating: "x", count: 100_000)
+        try handle.execute("INSERT INTO notes (id, body) VALUES (?1, ?2)", [.integer(1), .text(large)]) { _ in }
+        try handle.execute("INSERT INTO notes (id, body) VALUES (?1, ?2)", [.integer(2)]) { _ in }
+        try handle.execute("INSERT INTO notes (id, body) VALUES (?1, ?2)", [.integer(3), .text("short")]) { _ in }
+        try handle.execute("INSERT INTO notes (id, body) VALUES (?1, ?2)", [.integer(4)]) { _ in }
+        let bodies = try await sql.raw("SELECT id, body FROM notes ORDER BY id").all().map {
+            try $0.decode(column: "body", as: String?.self)
+        }
+        #expect(bodies == [large, nil, "short", nil])
+    }
+
     @Test func aCachedSelectStarSeesAColumnAddedLater() async throws {
         let (handle, sql) = try Self.open()
         defer { handle.close() }

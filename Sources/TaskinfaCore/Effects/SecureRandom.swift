@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Random identifiers and secrets. The live value draws from the system's cryptographic generator
 /// (`getrandom` on Linux); tests may pass a seeded one to get stable values.
@@ -9,10 +10,9 @@ public struct SecureRandom: Sendable {
         self.bytes = bytes
     }
 
-    public static let live = SecureRandom { count in
-        var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    }
+    /// The system's generator, drawn a few kilobytes at a time (`RandomBytePool`): an id costs no
+    /// system call of its own.
+    public static let live = SecureRandom { count in RandomBytePool.shared.take(count) }
 
     /// Lower-case letters and digits: ids stay readable in URLs and logs and survive any tokenizer.
     static let idAlphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz".utf8)
@@ -58,4 +58,61 @@ public enum IDPrefix: String, Sendable, CaseIterable {
     case invitation = "inv"
     case mail = "mail"
     case audit = "aud"
+}
+
+/// Bytes from the operating system's cryptographic generator, fetched a block at a time and handed
+/// out once each. A server making several ids per request spent a measurable share of its time in
+/// `getrandom` calls of a few bytes; the bytes are the same generator's output either way.
+final class RandomBytePool: Sendable {
+    static let shared = RandomBytePool()
+    static let blockSize = 4096
+
+    private struct Block {
+        var bytes: [UInt8] = []
+        var next = 0
+    }
+
+    private let block = Mutex(Block())
+
+    func take(_ count: Int) -> [UInt8] {
+        // Large requests (none are) skip the pool rather than empty it.
+        if count > Self.blockSize / 4 { return Self.systemBytes(count) }
+        return block.withLock { block in
+            if block.bytes.count - block.next < count {
+                block.bytes = Self.systemBytes(Self.blockSize)
+                block.next = 0
+            }
+            defer { block.next += count }
+            // Handed-out bytes are overwritten so no copy of them stays in the pool.
+            let taken = Array(block.bytes[block.next..<(block.next + count)])
+            for index in block.next..<(block.next + count) { block.bytes[index] = 0 }
+            return taken
+        }
+    }
+
+    /// `count` bytes from the kernel's generator: one read of `/dev/urandom` (the same source as
+    /// `getrandom`), or the standard library's generator where that file can't be read.
+    static func systemBytes(_ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        bytes.withUnsafeMutableBytes { buffer in
+            var filled = 0
+            let file = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+            if file >= 0 {
+                defer { close(file) }
+                while filled < buffer.count {
+                    let got = read(file, buffer.baseAddress!.advanced(by: filled), buffer.count - filled)
+                    if got > 0 {
+                        filled += got
+                    } else if got == 0 || errno != EINTR {
+                        break
+                    }
+                }
+            }
+            if filled < buffer.count {
+                var generator = SystemRandomNumberGenerator()
+                for index in filled..<buffer.count { buffer[index] = generator.next() }
+            }
+        }
+        return bytes
+    }
 }

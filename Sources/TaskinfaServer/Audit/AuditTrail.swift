@@ -37,7 +37,7 @@ struct AuditTrail: ServerMiddleware {
         if let body, case .known(let length) = body.length, length <= Self.bodyPeekLimit {
             let bytes = try await [UInt8](collecting: body, upTo: Self.bodyPeekLimit)
             forwarded = HTTPBody(bytes)
-            if case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) { fields = object }
+            if case .object(let object)? = JSONValue(parsing: bytes) { fields = object }
         }
         do {
             var (response, responseBody) = try await next(request, forwarded, metadata)
@@ -70,7 +70,7 @@ struct AuditTrail: ServerMiddleware {
     /// The id of what a create answered with: its own `id`, or that of the one object it wraps
     /// (`{"worker": {…}, "secret": …}`).
     static func createdID(in bytes: [UInt8]) -> String? {
-        guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes)) else { return nil }
+        guard case .object(let object)? = JSONValue(parsing: bytes) else { return nil }
         if case .string(let id)? = object["id"] { return id }
         for key in object.keys.sorted() {
             if case .object(let inner)? = object[key], case .string(let id)? = inner["id"] { return id }

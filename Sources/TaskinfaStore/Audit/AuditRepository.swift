@@ -7,22 +7,33 @@ import TaskinfaCore
 public struct AuditRepository: Sendable {
     let store: Store
 
+    /// Writes one entry; entries arriving together are written in one transaction (`Batcher`).
+    /// Returns once the entry is stored.
     public func record(_ entry: AuditEntry) async throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let details = try String(decoding: encoder.encode(entry.details), as: UTF8.self)
-        try await store.database.write(workspace: nil) { sql in
-            try await sql.raw(
-                """
+        try await store.batches.auditEntries.submit(entry)
+    }
+
+    /// Inserts entries, a chunk of rows per statement.
+    static func insert(_ entries: [AuditEntry], on sql: any SQLDatabase) async throws {
+        var rest = entries[...]
+        for length in InsertChunks.lengths(of: entries.count) {
+            var query: SQLQueryString = """
                 INSERT INTO audit_logs (id, workspace_id, user_id, actor_type, actor_id, actor_name, action, resource_type,
                                         resource_id, outcome, details, ip_address, user_agent, created_at)
-                VALUES (\(bind: entry.id), \(bind: entry.workspaceID), \(bind: entry.userID), \(bind: entry.actorType.rawValue),
-                        \(bind: entry.actorID), \(bind: entry.actorName), \(bind: entry.action), \(bind: entry.resourceType),
-                        \(bind: entry.resourceID), \(bind: entry.outcome.rawValue), \(bind: details),
-                        \(bind: entry.ipAddress.map { String($0.prefix(64)) }), \(bind: entry.userAgent.map { String($0.prefix(500)) }),
-                        \(bind: entry.createdAt.milliseconds))
+                VALUES
                 """
-            ).run()
+            for (index, entry) in rest.prefix(length).enumerated() {
+                query += index == 0 ? " " : ", "
+                query += """
+                    (\(bind: entry.id), \(bind: entry.workspaceID), \(bind: entry.userID), \(bind: entry.actorType.rawValue),
+                     \(bind: entry.actorID), \(bind: entry.actorName), \(bind: entry.action), \(bind: entry.resourceType),
+                     \(bind: entry.resourceID), \(bind: entry.outcome.rawValue), \(bind: JSONValue.object(entry.details).jsonText),
+                     \(bind: entry.ipAddress.map { String($0.prefix(64)) }), \(bind: entry.userAgent.map { String($0.prefix(500)) }),
+                     \(bind: entry.createdAt.milliseconds))
+                    """
+            }
+            try await sql.raw(query).run()
+            rest = rest.dropFirst(length)
         }
     }
 
@@ -95,8 +106,9 @@ public struct AuditRepository: Sendable {
     }
 
     static func entry(from row: any SQLRow) throws -> AuditEntry {
-        let details = try row.optionalString("details").flatMap {
-            try? JSONDecoder().decode([String: JSONValue].self, from: Data($0.utf8))
+        let details = try row.optionalString("details").flatMap { text -> [String: JSONValue]? in
+            guard case .object(let fields)? = JSONValue(parsing: Array(text.utf8)) else { return nil }
+            return fields
         }
         return AuditEntry(
             id: try row.string("id"), workspaceID: try row.string("workspace_id"), userID: try row.optionalString("user_id"),

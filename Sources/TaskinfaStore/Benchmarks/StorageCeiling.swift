@@ -33,9 +33,13 @@ public final class StorageCeiling {
         self.userID = userID
     }
 
-    /// SQLite statements run and virtual-machine steps taken so far by this process.
-    public static var sqliteWork: (statements: Int, steps: Int) {
-        (SQLiteHandle.statementsRun.load(ordering: .relaxed), SQLiteHandle.machineSteps.load(ordering: .relaxed))
+    /// SQLite statements run, virtual-machine steps taken and cached statements compiled again so
+    /// far by this process.
+    public static var sqliteWork: (statements: Int, steps: Int, recompilations: Int) {
+        (
+            SQLiteHandle.statementsRun.load(ordering: .relaxed), SQLiteHandle.machineSteps.load(ordering: .relaxed),
+            SQLiteHandle.recompilations.load(ordering: .relaxed)
+        )
     }
 
     /// A new database under `directory` with the server's schema (its own migrations), an account

@@ -22,6 +22,9 @@ final class SQLiteHandle: @unchecked Sendable {
     /// counts of work, the same on any machine, which `taskinfa-bench create-cost` reads.
     static let statementsRun = Atomic<Int>(0)
     static let machineSteps = Atomic<Int>(0)
+    /// Times SQLite compiled a cached statement again (a schema change, or a plan that depended on
+    /// a bound value): each is a parse the cache was meant to save.
+    static let recompilations = Atomic<Int>(0)
 
     let path: String
     /// The connection's own thread (`run`).
@@ -54,6 +57,9 @@ final class SQLiteHandle: @unchecked Sendable {
     func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
         try lock.withLock { try connection.execute(sql, binds, onRow) }
     }
+
+    /// How many times SQLite compiled one of this connection's cached statements again.
+    var recompilations: Int { lock.withLock { connection.recompilations } }
 
     /// Drops the compiled statements (after a schema change, so that `SELECT *` sees new columns).
     func forgetStatements() {
@@ -96,6 +102,8 @@ private struct Connection: ~Copyable {
 
     private var database: OpaquePointer?
     private var compiled: [String: Compiled] = [:]
+    /// Cached statements SQLite compiled again on this connection (`SQLiteHandle.recompilations`).
+    private(set) var recompilations = 0
 
     init(database: OpaquePointer) {
         self.database = database
@@ -110,11 +118,19 @@ private struct Connection: ~Copyable {
             SQLiteHandle.statementsRun.add(1, ordering: .relaxed)
             SQLiteHandle.machineSteps.add(
                 Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_VM_STEP, 1)), ordering: .relaxed)
+            let recompiled = Int(sqlite_nio_sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 1))
+            recompilations += recompiled
+            SQLiteHandle.recompilations.add(recompiled, ordering: .relaxed)
             sqlite_nio_sqlite3_reset(statement)
-            sqlite_nio_sqlite3_clear_bindings(statement)
+            Self.letGoOfLargeValues(binds, in: statement)
         }
         for (index, value) in binds.enumerated() {
             try check(Self.bind(value, at: Int32(index + 1), to: statement), on: database)
+        }
+        // A parameter the caller gave no value is NULL, never the previous run's value.
+        let parameters = Int(sqlite_nio_sqlite3_bind_parameter_count(statement))
+        if binds.count < parameters {
+            for index in binds.count..<parameters { sqlite_nio_sqlite3_bind_null(statement, Int32(index + 1)) }
         }
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
@@ -164,6 +180,25 @@ private struct Connection: ~Copyable {
         let message = sqlite_nio_sqlite3_errmsg(database).map { String(cString: $0) } ?? "unknown error"
         throw SQLiteFailure(code: status, message: message)
     }
+
+    /// A cached statement keeps its last values until it runs again. Large ones (a patch, a page of
+    /// logs) are let go at once; the rest stay. Not `sqlite3_clear_bindings`: it marks every
+    /// statement whose plan looked at a bound value (any `column = ?` can) as expired, and SQLite
+    /// then compiles it again on its next run, which would undo the cache.
+    private static func letGoOfLargeValues(_ binds: [SQLiteData], in statement: OpaquePointer) {
+        for (index, value) in binds.enumerated() {
+            switch value {
+            case .text(let text) where text.utf8.count > largeValue:
+                sqlite_nio_sqlite3_bind_null(statement, Int32(index + 1))
+            case .blob(let buffer) where buffer.readableBytes > largeValue:
+                sqlite_nio_sqlite3_bind_null(statement, Int32(index + 1))
+            default:
+                continue
+            }
+        }
+    }
+
+    private static let largeValue = 16 * 1024
 
     private static func bind(_ value: SQLiteData, at index: Int32, to statement: OpaquePointer) -> Int32 {
         switch value {

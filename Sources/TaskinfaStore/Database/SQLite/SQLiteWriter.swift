@@ -2,9 +2,7 @@ import SQLKit
 
 /// The single SQLite writer. Writes that arrive while a transaction is running queue up and commit
 /// together in the next one (group commit): none is acknowledged before the COMMIT that holds it,
-/// and a write that fails is rolled back to its own savepoint, so it never takes the others in its
-/// batch down with it (and a conflict-heavy load costs one ROLLBACK TO per loser, not a re-run of
-/// the batch).
+/// and a write that fails never takes the others in its batch down with it (see `Mode`).
 ///
 /// Schema work runs in an exclusive section between batches. Nothing here polls: a write queued
 /// during an exclusive section starts the moment the section ends, and a section waiting for the
@@ -113,18 +111,92 @@ actor SQLiteWriter {
 
     // MARK: - Transactions
 
+    /// How a batch runs its writes. `optimistic`: one after another in the transaction, as if they
+    /// were one write. `guarded`: each inside a savepoint, so that a failing one is undone alone.
+    /// A savepoint costs two statements per write, and it makes FTS5 flush what it has buffered
+    /// into a new index segment (its xSavepoint), so every create in a batch would write and later
+    /// merge a segment of its own: batches run optimistic, and a batch in which a write failed runs
+    /// again guarded (the writes before the failure run twice; bodies only touch the database, so
+    /// that is safe). Right after a failure, the next batch starts guarded: failures come in runs
+    /// (a contended row, a client retrying a stale version).
+    private enum Mode {
+        case optimistic
+        case guarded
+    }
+
+    private var lastBatchFailed = false
+
     private func commit(_ batch: [Job]) async {
         guard batch.count > 1 else {
             await runAlone(batch[0])
             return
         }
+        if lastBatchFailed {
+            lastBatchFailed = await commitGuarded(batch)
+            return
+        }
+        switch await commitOptimistic(batch) {
+        case .answered:
+            lastBatchFailed = false
+        case .failed(let index, let error):
+            // Undone with the whole transaction: its error stands, the others run again.
+            batch[index].continuation.resume(throwing: error)
+            var rest = batch
+            rest.remove(at: index)
+            _ = await commitGuarded(rest)
+            lastBatchFailed = true
+        }
+    }
+
+    private enum OptimisticOutcome {
+        /// Every write of the batch has its answer (committed, or failed with the transaction).
+        case answered
+        /// The write at `index` threw; the transaction was rolled back and nobody was answered.
+        case failed(index: Int, error: any Error)
+    }
+
+    private func commitOptimistic(_ batch: [Job]) async -> OptimisticOutcome {
+        do {
+            try await sql.raw("BEGIN IMMEDIATE").run()
+        } catch {
+            for job in batch { job.continuation.resume(throwing: error) }
+            return .answered
+        }
+        var values: [any Sendable] = []
+        values.reserveCapacity(batch.count)
+        for (index, job) in batch.enumerated() {
+            do {
+                values.append(try await job.body(sql))
+            } catch {
+                try? await sql.raw("ROLLBACK").run()
+                return .failed(index: index, error: error)
+            }
+        }
+        do {
+            try await sql.raw("COMMIT").run()
+        } catch {
+            await recover(batch, results: [])
+            return .answered
+        }
+        var touched = Set<String>()
+        for (job, value) in zip(batch, values) {
+            touched.formUnion(job.signals)
+            job.continuation.resume(returning: value)
+        }
+        for workspace in touched { commits.send(workspace) }
+        return .answered
+    }
+
+    /// Each write in its own savepoint. Returns whether any write failed.
+    private func commitGuarded(_ batch: [Job]) async -> Bool {
+        guard !batch.isEmpty else { return false }
         var results: [Result<any Sendable, any Error>] = []
         results.reserveCapacity(batch.count)
         do {
             try await sql.raw("BEGIN IMMEDIATE").run()
         } catch {
             for job in batch { job.continuation.resume(throwing: error) }
-            return
+            return true
         }
         for job in batch {
             do {
@@ -141,7 +213,7 @@ actor SQLiteWriter {
                     // SQLite rolled back the whole transaction itself (a full disk, an I/O error):
                     // what ran before is gone too, so every write of the batch starts over alone.
                     await recover(batch, results: results)
-                    return
+                    return true
                 }
             }
         }
@@ -149,19 +221,22 @@ actor SQLiteWriter {
             try await sql.raw("COMMIT").run()
         } catch {
             await recover(batch, results: results)
-            return
+            return true
         }
         var touched = Set<String>()
+        var failed = false
         for (job, result) in zip(batch, results) {
             switch result {
             case .success(let value):
                 touched.formUnion(job.signals)
                 job.continuation.resume(returning: value)
             case .failure(let error):
+                failed = true
                 job.continuation.resume(throwing: error)
             }
         }
         for workspace in touched { commits.send(workspace) }
+        return failed
     }
 
     /// After the batch's transaction was lost: the writes that had failed keep their error, every
