@@ -6,21 +6,25 @@ import PostgresNIO
 import SQLKit
 import ServiceLifecycle
 
-/// PostgreSQL through PostgresNIO's connection pool. Each write transaction locks its workspace row
-/// first (`SELECT … FOR UPDATE`), which serialises a workspace's writers across every replica, and
-/// announces its commit with `NOTIFY` so that the other replicas' event hubs wake up too.
+/// PostgreSQL through PostgresNIO's connection pool. A workspace's writes lock its row first
+/// (`SELECT … FOR UPDATE`), which serialises them across every replica, in batches
+/// (`PostgresWriter`), and announce their commit with `NOTIFY` so that the other replicas' event
+/// hubs wake up too.
 final class PostgresBackend: DatabaseBackend {
     static let channel = "taskinfa_events"
 
     let client: PostgresClient
     let logger: Logger
     let commits: CommitSignal
+    private let writer: PostgresWriter
     private let poolRunning = StartSignal()
 
     init(url: String, logger: Logger, commits: CommitSignal) throws {
-        self.client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        let client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
+        self.client = client
         self.logger = logger
         self.commits = commits
+        self.writer = PostgresWriter(client: client, logger: logger, commits: commits, channel: Self.channel)
     }
 
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
@@ -88,42 +92,14 @@ final class PostgresBackend: DatabaseBackend {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+            try await body(PostgresSession(connection: connection, logger: logger))
         }
     }
 
     func write<T: Sendable>(
         workspace: String?, announcing: String?, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
-        let signals = [workspace, announcing].compactMap { $0 }
-        var attempt = 0
-        while true {
-            attempt += 1
-            do {
-                let value: T = try await client.withConnection { connection in
-                    let sql = connection.sql(queryLogLevel: nil)
-                    try await sql.raw("BEGIN").run()
-                    do {
-                        if let workspace {
-                            try await sql.raw("SELECT 1 FROM workspaces WHERE id = \(bind: workspace) FOR UPDATE").run()
-                        }
-                        let value = try await body(sql)
-                        for signal in signals {
-                            try await sql.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: signal))").run()
-                        }
-                        try await sql.raw("COMMIT").run()
-                        return value
-                    } catch {
-                        try? await sql.raw("ROLLBACK").run()
-                        throw error
-                    }
-                }
-                for signal in signals { commits.send(signal) }
-                return value
-            } catch let error as PSQLError where attempt < 4 && Self.isRetryable(error) {
-                try? await Task.sleep(for: .milliseconds(5 * attempt))
-            }
-        }
+        try await writer.submit(workspace: workspace, signals: [workspace, announcing].compactMap { $0 }, body)
     }
 
     /// Serialization failures and deadlocks: the transaction did nothing and can run again.
