@@ -27,6 +27,15 @@ struct Client: Sendable {
     var bearer: String?
 
     func request(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws -> (Int, Any?) {
+        let (status, _, body) = try await timed(method, path, json: json)
+        return (status, Self.object(in: body))
+    }
+
+    /// A request and the time until its whole answer had arrived: what a reading figure reports,
+    /// without the time this client then takes to parse the JSON.
+    func timed(_ method: HTTPMethod, _ path: String, json: [String: Any]? = nil) async throws
+        -> (status: Int, milliseconds: Double, body: ByteBuffer)
+    {
         var request = HTTPClientRequest(url: base + path)
         request.method = method
         if let bearer { request.headers.add(name: "Authorization", value: "Bearer \(bearer)") }
@@ -34,10 +43,14 @@ struct Client: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(data: try JSONSerialization.data(withJSONObject: json)))
         }
+        let started = ContinuousClock.now
         let response = try await http.execute(request, timeout: .seconds(60))
         let body = try await response.body.collect(upTo: 64 << 20)
-        let object = body.readableBytes > 0 ? try? JSONSerialization.jsonObject(with: Data(buffer: body)) : nil
-        return (Int(response.status.code), object)
+        return (Int(response.status.code), (ContinuousClock.now - started).milliseconds, body)
+    }
+
+    static func object(in body: ByteBuffer) -> Any? {
+        body.readableBytes > 0 ? try? JSONSerialization.jsonObject(with: Data(buffer: body)) : nil
     }
 
     /// `clients` concurrent loops each sending `operation` back to back for `duration`.

@@ -209,8 +209,8 @@ enum SearchSQL {
             let token = workspace.replacingOccurrences(of: "_", with: "")
             let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression))"
             let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression))"
-            let taskScore: SQLQueryString = scored ? "bm25(task_search, 0.0, 10.0, 5.0, 1.0)" : "0"
-            let commentScore: SQLQueryString = scored ? "bm25(comment_search, 0.0, 1.0) * 0.5" : "0"
+            let taskScore: SQLQueryString = scored ? "taskinfa_rank(task_search, 0.0, 10.0, 5.0, 1.0)" : "0"
+            let commentScore: SQLQueryString = scored ? "taskinfa_rank(comment_search, 0.0, 1.0) * 0.5" : "0"
             return """
                 WITH hits(row_id, score) AS (
                     SELECT row_id, score FROM (

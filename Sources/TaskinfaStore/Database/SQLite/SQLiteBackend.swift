@@ -22,6 +22,8 @@ final class SQLiteBackend: DatabaseBackend {
     static let writerPragmas = [
         "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
         "PRAGMA busy_timeout = 5000", "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -16000",
+        // A log that grew under a burst is cut back to this size once checkpointed.
+        "PRAGMA journal_size_limit = 67108864",
     ]
     static let readerPragmas = ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = 1", "PRAGMA cache_size = -8000"]
 
@@ -40,6 +42,8 @@ final class SQLiteBackend: DatabaseBackend {
         }
         let writer = try SQLiteHandle(path: path)
         for pragma in Self.writerPragmas { try writer.execute(pragma, []) { _ in } }
+        let checkpointer = try SQLiteCheckpointer(path: path)
+        checkpointer.watch(writer)
         var readers: [SQLiteHandle] = []
         for _ in 0..<readerCount {
             let reader = try SQLiteHandle(path: path)
@@ -49,10 +53,12 @@ final class SQLiteBackend: DatabaseBackend {
         let accepted = await state.set(
             writer: SQLiteWriter(sql: SQLiteSession(writer, logger: logger, inline: true), commits: commits),
             readers: ConnectionPool(readers),
-            all: [writer] + readers)
+            all: [writer] + readers, checkpointer: checkpointer)
         if !accepted {
             // Shut down while opening: nobody will use these.
+            writer.setWALHook(nil)
             for handle in [writer] + readers { handle.close() }
+            checkpointer.close()
         }
     }
 
@@ -96,12 +102,14 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     private func closeConnections() async {
-        guard let (writer, readers, handles) = await state.shutDown() else { return }
+        guard let (writer, readers, handles, checkpointer) = await state.shutDown() else { return }
         // A connection must be idle to close: let the writer finish its batch and the readers
         // come back first.
         await writer.quiesce()
         await readers.drain()
+        handles.first?.setWALHook(nil)
         try? handles.first?.execute("PRAGMA optimize", []) { _ in }
+        checkpointer.close()
         for handle in handles { handle.close() }
     }
 }
@@ -111,16 +119,20 @@ private actor SQLiteConnections {
     var writer: SQLiteWriter?
     var readers: ConnectionPool<SQLiteHandle>?
     var all: [SQLiteHandle] = []
+    var checkpointer: SQLiteCheckpointer?
     var closed = false
 
     var isOpen: Bool { writer != nil }
 
     /// Stores freshly opened connections; false if the backend was shut down in the meantime.
-    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteHandle>, all: [SQLiteHandle]) -> Bool {
+    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteHandle>, all: [SQLiteHandle], checkpointer: SQLiteCheckpointer)
+        -> Bool
+    {
         guard !closed else { return false }
         self.writer = writer
         self.readers = readers
         self.all = all
+        self.checkpointer = checkpointer
         return true
     }
 
@@ -129,15 +141,16 @@ private actor SQLiteConnections {
     }
 
     /// Marks the backend closed and hands over what is open (nil if nothing is).
-    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteHandle>, [SQLiteHandle])? {
+    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteHandle>, [SQLiteHandle], SQLiteCheckpointer)? {
         closed = true
-        guard let writer, let readers else { return nil }
+        guard let writer, let readers, let checkpointer else { return nil }
         defer {
             self.writer = nil
             self.readers = nil
+            self.checkpointer = nil
             all = []
         }
-        return (writer, readers, all)
+        return (writer, readers, all, checkpointer)
     }
 }
 

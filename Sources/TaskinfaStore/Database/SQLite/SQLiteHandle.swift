@@ -44,6 +44,12 @@ final class SQLiteHandle: @unchecked Sendable {
             sqlite_nio_sqlite3_close(database)
             throw SQLiteFailure(code: status, message: "\(message) (\(path))")
         }
+        do {
+            try SearchRank.register(on: database)
+        } catch {
+            sqlite_nio_sqlite3_close(database)
+            throw error
+        }
         self.connection = Connection(database: database)
         thread.start()
     }
@@ -56,6 +62,11 @@ final class SQLiteHandle: @unchecked Sendable {
     /// Runs one statement with its binds on this thread, handing each result row to `onRow` as it is read.
     func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
         try lock.withLock { try connection.execute(sql, binds, onRow) }
+    }
+
+    /// Sends this connection's commits to `checkpointer` (nil: back to SQLite's own checkpoints).
+    func setWALHook(_ checkpointer: SQLiteCheckpointer?) {
+        lock.withLock { connection.setWALHook(checkpointer) }
     }
 
     /// How many times SQLite compiled one of this connection's cached statements again.
@@ -162,6 +173,15 @@ private struct Connection: ~Copyable {
         let entry = Compiled(statement: statement, columns: SQLiteColumns(names: (0..<count).map { Self.columnName(statement, $0) }))
         compiled[sql] = entry
         return entry
+    }
+
+    func setWALHook(_ checkpointer: SQLiteCheckpointer?) {
+        guard let database else { return }
+        if let checkpointer {
+            _ = sqlite_nio_sqlite3_wal_hook(database, walHook, Unmanaged.passUnretained(checkpointer).toOpaque())
+        } else {
+            _ = sqlite_nio_sqlite3_wal_autocheckpoint(database, SQLiteCheckpointer.threshold)
+        }
     }
 
     mutating func finalizeAll() {
