@@ -7,10 +7,10 @@ public enum TextRules {
     public static func line(_ value: String, field: String, maxLength: Int) throws -> String {
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { throw ValidationError(field: field, message: "must not be empty") }
-        if trimmed.count > maxLength {
+        if exceeds(trimmed, maxLength) {
             throw ValidationError(field: field, message: "must be at most \(maxLength) characters")
         }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if trimmed.unicodeScalars.contains(where: isControl) {
             throw ValidationError(field: field, message: "must not contain control characters")
         }
         return trimmed
@@ -22,14 +22,25 @@ public enum TextRules {
         guard let value else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty { return nil }
-        if trimmed.count > maxLength {
+        if exceeds(trimmed, maxLength) {
             throw ValidationError(field: field, message: "must be at most \(maxLength) characters")
         }
-        let allowed: Set<Unicode.Scalar> = ["\n", "\r", "\t"]
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && !allowed.contains($0) }) {
+        if trimmed.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\r" && $0 != "\t" }) {
             throw ValidationError(field: field, message: "must not contain control characters other than tabs and newlines")
         }
         return trimmed
+    }
+
+    /// Unicode's control characters (general category Cc): C0, DEL and C1, a fixed set, so compared
+    /// by value rather than looked up in the character database for every scalar of every text.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
+    /// Whether `text` has more than `limit` characters. A character takes at least one UTF-8 byte,
+    /// so a text of no more bytes than the limit is within it without counting graphemes.
+    static func exceeds(_ text: String, _ limit: Int) -> Bool {
+        text.utf8.count > limit && text.count > limit
     }
 
     /// A required multi-line text (a comment body): like `body` but empty is an error.

@@ -39,7 +39,7 @@ struct GroupCommit: Sendable {
 
     /// What became of a batch: whether a write failed, and the writes to run again with the error
     /// each would otherwise have been answered with.
-    struct Outcome {
+    struct Outcome: Sendable {
         var failed = false
         var retry: [(job: WriteJob, error: any Error)] = []
     }

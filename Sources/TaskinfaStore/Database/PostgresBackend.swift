@@ -92,7 +92,7 @@ final class PostgresBackend: DatabaseBackend {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(PostgresSession(connection: connection, logger: logger))
+            try await PostgresSession(connection: connection, logger: logger).onItsEventLoop(body)
         }
     }
 

@@ -37,7 +37,15 @@ actor PostgresWriter {
         workspace: String?, signals: [String], _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
     ) async throws -> T {
         let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let job = WriteJob(signals: signals, body: { try await body($0) }, continuation: continuation)
+            // A write's queued statements go before its transaction moves on to the next write, so
+            // that a failure among them is that write's.
+            let job = WriteJob(
+                signals: signals,
+                body: { sql in
+                    let value = try await body(sql)
+                    try await (sql as? PostgresSession)?.flush()
+                    return value
+                }, continuation: continuation)
             if let workspace {
                 enqueue([job], for: workspace)
             } else {
@@ -117,7 +125,9 @@ actor PostgresWriter {
             shouldRetry: { error in (error as? PSQLError).map(PostgresBackend.isRetryable) ?? false })
         do {
             return try await client.withConnection { connection in
-                await groupCommit.run(batch, on: PostgresSession(connection: connection, logger: logger), mode: mode)
+                try await PostgresSession(connection: connection, logger: logger).onItsEventLoop { sql in
+                    await groupCommit.run(batch, on: sql, mode: mode)
+                }
             }
         } catch {
             // No connection to be had: nothing ran.

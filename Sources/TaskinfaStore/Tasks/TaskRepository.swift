@@ -62,20 +62,22 @@ public struct TaskRepository: Sendable {
                     throw AccessError.refused("an agent doesn't assign tasks; leave assignee_id out")
                 }
             }
-            // Taking the project's next number also proves the project is in this workspace.
+            // Taking the project's next number also proves the project is in this workspace; the
+            // bottom of the column comes back with it (one statement, one round trip).
             guard
                 let project = try await sql.raw(
                     """
                     UPDATE projects SET next_task_number = next_task_number + 1
                     WHERE id = \(bind: draft.projectID) AND workspace_id = \(bind: scope.workspaceID)
-                    RETURNING next_task_number, key
+                    RETURNING next_task_number, key,
+                        (\(TaskRow.lastPositionQuery(in: draft.status, workspace: scope.workspaceID, excluding: nil))) AS last_position
                     """
                 ).first()
             else { throw ValidationError(field: "project_id", message: "is not a project of this workspace") }
             let number = try project.int("next_task_number") - 1
+            let last = try project.optionalString("last_position")
             try await Relations.checkAssignee(draft.assigneeID, scope: scope, on: sql)
             let parentID = try await Relations.checkParent(draft.parentID, of: nil, scope: scope, on: sql)
-            let last = try await TaskRow.lastPosition(in: draft.status, workspace: scope.workspaceID, excluding: nil, on: sql)
             var task = TaskItem(
                 id: id, workspaceID: scope.workspaceID, projectID: draft.projectID, number: number,
                 key: TaskKey(projectKey: try project.string("key"), number: number).description, title: draft.title,
@@ -84,7 +86,7 @@ public struct TaskRepository: Sendable {
                 position: try Rank.between(last, nil), version: 1, createdBy: scope.actor.id, createdAt: now,
                 updatedAt: now, startedAt: nil, completedAt: nil)
             task.lifecycle = task.lifecycle.entering(task.status, at: now)
-            try await sql.raw(
+            try await sql.runLater(
                 """
                 INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
                     priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
@@ -96,8 +98,7 @@ public struct TaskRepository: Sendable {
                     \(bind: task.parentID), \(bind: task.position), 1, \(bind: task.createdBy), \(bind: now.milliseconds),
                     \(bind: now.milliseconds), \(bind: task.startedAt.milliseconds), \(bind: task.completedAt.milliseconds),
                     \(bind: now.milliseconds))
-                """
-            ).run()
+                """, table: "tasks")
             try await TaskRow.replaceLabels(of: task, on: sql, replacing: false)
             try await EventLog.append(
                 EventDraft(type: .taskCreated, taskID: task.id, actor: scope.actor, payload: EventPayload.TaskSnapshot(task: task)),

@@ -90,9 +90,11 @@ enum TaskRow {
         return ref
     }
 
-    /// Writes every column of `task` back (the row must still be at `expectedVersion`).
+    /// Writes every column of `task` back. Every caller read the task in the same transaction,
+    /// holding its workspace's write lock, so the row is still at `expectedVersion` (the condition
+    /// stays as a guard); nobody reads the statement back, so it may wait (`runLater`).
     static func save(_ task: TaskItem, expectedVersion: Int, on sql: any SQLDatabase) async throws {
-        let updated = try await sql.raw(
+        try await sql.runLater(
             """
             UPDATE tasks SET project_id = \(bind: task.projectID), number = \(bind: task.number),
                 title = \(bind: task.title), description = \(bind: task.description), status = \(bind: task.status.rawValue),
@@ -107,39 +109,38 @@ enum TaskRow {
                 branch_name = \(bind: task.agent.branch), commit_sha = \(bind: task.agent.commit),
                 awaiting_reply_since = \(bind: task.agent.awaitingReplySince.milliseconds)
             WHERE id = \(bind: task.id) AND version = \(bind: expectedVersion)
-            RETURNING id
-            """
-        ).first()
-        if updated == nil {
-            throw StaleVersionError(resource: "task", expected: expectedVersion, current: task.version)
-        }
+            """, table: "tasks")
     }
 
     static func replaceLabels(of task: TaskItem, on sql: any SQLDatabase, replacing: Bool) async throws {
-        if replacing { try await sql.raw("DELETE FROM task_labels WHERE task_id = \(bind: task.id)").run() }
+        if replacing { try await sql.runLater("DELETE FROM task_labels WHERE task_id = \(bind: task.id)", table: "task_labels") }
         let lowered = Array(Set(task.labels.map { $0.lowercased() })).sorted()
         guard !lowered.isEmpty else { return }
         var values: [SQLQueryString] = []
         for label in lowered {
             values.append("(\(bind: task.id), \(bind: task.workspaceID), \(bind: label))")
         }
-        try await sql.raw(
-            "INSERT INTO task_labels (task_id, workspace_id, label) VALUES \(SQLList(values, separator: SQLRaw(", ")))"
-        ).run()
+        try await sql.runLater(
+            "INSERT INTO task_labels (task_id, workspace_id, label) VALUES \(SQLList(values, separator: SQLRaw(", ")))",
+            table: "task_labels")
     }
 
     /// The key of the bottom of a column (nil if empty), ignoring `excluding`.
     static func lastPosition(
         in status: TaskStatus, workspace: String, excluding: String?, on sql: any SQLDatabase
     ) async throws -> String? {
-        try await sql.raw(
-            """
-            SELECT position FROM tasks
-            WHERE workspace_id = \(bind: workspace) AND status_order = \(literal: status.boardOrder)
-              AND id <> \(bind: excluding ?? "")
-            ORDER BY position DESC, id DESC LIMIT 1
-            """
-        ).first()?.string("position")
+        try await sql.raw(lastPositionQuery(in: status, workspace: workspace, excluding: excluding)).first()?
+            .optionalString("position")
+    }
+
+    /// The query `lastPosition` runs, for use as a subquery.
+    static func lastPositionQuery(in status: TaskStatus, workspace: String, excluding: String?) -> SQLQueryString {
+        """
+        SELECT position FROM tasks
+        WHERE workspace_id = \(bind: workspace) AND status_order = \(literal: status.boardOrder)
+          AND id <> \(bind: excluding ?? "")
+        ORDER BY position DESC, id DESC LIMIT 1
+        """
     }
 
     /// The key of the top of a column (nil if empty), ignoring `excluding`.
