@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",
         abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
-        subcommands: [Measure.self, CreateCost.self],
+        subcommands: [Measure.self, CreateCost.self, StoreLoad.self],
         defaultSubcommand: Measure.self)
 }
 
@@ -56,6 +56,11 @@ struct Measure: AsyncParsableCommand {
             let scenario = Scenario(
                 binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks)
             var report = try await scenario.run()
+            // The same creates straight through the store: what the storage path alone sustains.
+            let storeDatabase = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+            let storeOnly = try await StoreLoad.measure(databaseURL: storeDatabase, clients: clients, seconds: seconds)
+            report.add("task creates through the store alone (\(clients) writers, no HTTP)", storeOnly.perSecond, "/s")
+            report.add("process CPU per create through the store alone", storeOnly.cpuMicroseconds, "µs")
             if workers {
                 let database = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
                 let workers = WorkerScenario(binary: binary, databaseURL: database, name: kind, clients: clients)

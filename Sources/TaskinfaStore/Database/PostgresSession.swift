@@ -74,9 +74,31 @@ struct PostgresSession: SQLDatabase {
     private func run(_ query: any SQLExpression, onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         let (sql, binds) = serialize(query)
         var bindings = PostgresBindings(capacity: binds.count)
-        for bind in binds { try Self.append(bind, to: &bindings) }
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
-        for try await row in rows { onRow(PostgresResultRow(row)) }
+        var types: [PostgresDataType] = []
+        types.reserveCapacity(binds.count)
+        for bind in binds { types.append(try Self.append(bind, to: &bindings)) }
+        guard let name = PostgresStatementCache.name(for: sql, types: types) else {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+            for try await row in rows { onRow(PostgresResultRow(row)) }
+            return
+        }
+        do {
+            let rows = try await CachedStatement.$current.withValue((name, sql)) {
+                try await connection.execute(CachedStatement(bindings: bindings), logger: logger)
+            }
+            for try await row in rows { onRow(PostgresResultRow(row)) }
+        } catch where PostgresStatementCache.isStalePlan(error) {
+            // The statement's columns changed under it (another replica migrated): it failed
+            // without running, and runs unprepared from now on. Outside a transaction it runs
+            // again at once; inside one the transaction is lost, and the writer runs it again.
+            PostgresStatementCache.refuse(sql)
+            do {
+                let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+                for try await row in rows { onRow(PostgresResultRow(row)) }
+            } catch _ {
+                throw error
+            }
+        }
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
@@ -85,21 +107,37 @@ struct PostgresSession: SQLDatabase {
 
     /// A bind in PostgreSQL's binary form: the common kinds directly, the rest as PostgresNIO
     /// encodes them.
-    static func append(_ bind: any Encodable & Sendable, to bindings: inout PostgresBindings) throws {
+    /// Returns the type it was sent as (`null` leaves it to the server).
+    static func append(_ bind: any Encodable & Sendable, to bindings: inout PostgresBindings) throws -> PostgresDataType {
         // Checked first: a nil optional matches no other case.
         if let optional = bind as? any NilTestable, optional.isNil {
             bindings.appendNull()
-            return
+            return .null
         }
         switch bind {
-        case let text as String: bindings.append(text)
-        case let number as Int64: bindings.append(number)
-        case let number as Int: bindings.append(Int64(number))
-        case let number as Int32: bindings.append(number)
-        case let number as Double: bindings.append(number)
-        case let flag as Bool: bindings.append(flag)
-        case let value as any PostgresThrowingDynamicTypeEncodable: try bindings.append(value)
-        default: throw UnsupportedBind(type: String(describing: type(of: bind)))
+        case let text as String:
+            bindings.append(text)
+            return .text
+        case let number as Int64:
+            bindings.append(number)
+            return .int8
+        case let number as Int:
+            bindings.append(Int64(number))
+            return .int8
+        case let number as Int32:
+            bindings.append(number)
+            return .int4
+        case let number as Double:
+            bindings.append(number)
+            return .float8
+        case let flag as Bool:
+            bindings.append(flag)
+            return .bool
+        case let value as any PostgresThrowingDynamicTypeEncodable:
+            try bindings.append(value)
+            return value.psqlType
+        default:
+            throw UnsupportedBind(type: String(describing: type(of: bind)))
         }
     }
 }

@@ -122,7 +122,9 @@ actor PostgresWriter {
                 try await sql.raw("COMMIT").run()
             },
             announce: { signals in for signal in signals { commits.send(signal) } },
-            shouldRetry: { error in (error as? PSQLError).map(PostgresBackend.isRetryable) ?? false })
+            shouldRetry: { error in
+                (error as? PSQLError).map(PostgresBackend.isRetryable) ?? false || PostgresStatementCache.isStalePlan(error)
+            })
         do {
             return try await client.withConnection { connection in
                 try await PostgresSession(connection: connection, logger: logger).onItsEventLoop { sql in
