@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TaskinfaCore
@@ -18,6 +19,17 @@ import Testing
     func lengthIsCountedInCharacters(_ text: String, _ limit: Int, _ exceeds: Bool) {
         #expect(TextRules.exceeds(text, limit) == exceeds)
         #expect(TextRules.exceeds(text, limit) == (text.count > limit))
+    }
+
+    @Test func trimmingMatchesFoundationsWhiteSpaceAndNewlines() {
+        for value in ["", "   ", " a ", "\u{3000}x\u{2029}", "\u{85}inner space\t\n", "no trim", "\u{200B}zero width\u{200B}", "é\u{301} "] {
+            #expect(TextRules.trimmed(value) == value.trimmingCharacters(in: .whitespacesAndNewlines), "\(value.debugDescription)")
+        }
+        for value in Array(UInt32(0)...0x3000) + [0xFEFF, 0x1F600, 0xE0020] {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = "\(scalar)x\(scalar)"
+            #expect(TextRules.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines), "U+\(String(value, radix: 16))")
+        }
     }
 
     @Test func linesRefuseControlsAndBodiesKeepTabsAndNewlines() throws {

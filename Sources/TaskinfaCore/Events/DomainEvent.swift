@@ -38,7 +38,7 @@ public struct EventDraft: Sendable {
         self.type = type
         self.taskID = taskID
         self.actor = actor
-        self.data = try JSONEncoder.taskinfa.encode(payload)
+        self.data = try JSONText.encode(payload)
     }
 }
 

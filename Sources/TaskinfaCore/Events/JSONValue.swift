@@ -39,11 +39,9 @@ public enum JSONValue: Codable, Equatable, Sendable {
         }
     }
 
-    /// The JSON form of any encodable value (through the domain encoder, so dates match).
+    /// The JSON form of any encodable value (dates as the domain writes them).
     public static func of<T: Encodable>(_ value: T) -> JSONValue {
-        guard let data = try? JSONEncoder.taskinfa.encode(value),
-            let decoded = try? JSONDecoder().decode(JSONValue.self, from: data)
-        else { return .null }
-        return decoded
+        guard let data = try? JSONText.encode(value), let parsed = JSONValue(parsing: data) else { return .null }
+        return parsed
     }
 }

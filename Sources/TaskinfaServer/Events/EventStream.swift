@@ -104,7 +104,6 @@ struct EventStream: Sendable {
     }
 
     static func quote(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
+        JSONText.quoted(text)
     }
 }

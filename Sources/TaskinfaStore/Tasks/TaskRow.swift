@@ -36,8 +36,7 @@ enum TaskRow {
     static let from: SQLQueryString = " FROM tasks t" + projectJoin
 
     static func task(from row: any SQLRow) throws -> TaskItem {
-        let labelsJSON = try row.string("labels")
-        let labels = (try? JSONDecoder().decode([String].self, from: Data(labelsJSON.utf8))) ?? []
+        let labels = Self.labels(fromJSON: try row.string("labels"))
         let number = try row.int("number")
         let projectKey = try row.string("project_key")
         var task = TaskItem(
@@ -59,8 +58,15 @@ enum TaskRow {
         return task
     }
 
+    /// Labels are stored as a JSON array of strings (read and written without Codable: a page of
+    /// cards reads one per card).
     static func labelsJSON(_ labels: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(labels)) ?? Data("[]".utf8), as: UTF8.self)
+        JSONValue.array(labels.map(JSONValue.string)).jsonText
+    }
+
+    static func labels(fromJSON text: String) -> [String] {
+        guard case .array(let items)? = JSONValue(parsing: Array(text.utf8)) else { return [] }
+        return items.compactMap { if case .string(let label) = $0 { label } else { nil } }
     }
 
     /// Loads one task of the scope's workspace by id, or throws `NotFoundError`.
