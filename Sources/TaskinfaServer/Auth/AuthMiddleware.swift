@@ -81,15 +81,16 @@ struct AuthMiddleware: RouterMiddleware {
         return response
     }
 
-    /// Counts the request against its key's per-minute allowance (in the database, so all replicas
-    /// share it) and answers the refusal when the key has used it up. Unlike the sign-in limits,
+    /// Counts the request against its key's per-minute allowance (in memory, added to the
+    /// database's count every second or so, so all replicas share it) and answers the refusal when
+    /// the key has used it up. Unlike the sign-in limits,
     /// this one lets requests through when the counters can't be reached: it guards capacity, not
     /// credentials, and an outage of the counters shouldn't stop every worker.
     private func countKeyRequest(_ keyID: String, notes: ResponseNotes, logger: Logger) async throws -> Response? {
         let limit = RateLimit(name: "api-key", limit: configuration.apiRequestsPerMinute, window: 60)
         let decision: RateLimitDecision
         do {
-            decision = try await store.rateLimits.hit(limit, subject: keyID)
+            decision = try await store.rateLimits.hitShared(limit, subject: keyID)
         } catch {
             logger.warning("API key requests not counted", metadata: ["error": "\(error)"])
             return nil

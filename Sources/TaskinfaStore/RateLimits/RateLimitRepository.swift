@@ -23,6 +23,30 @@ public struct RateLimitRepository: Sendable {
         try await store.batches.rateLimitHits.submit(Hit(limit: limit, subject: subject, at: store.now()))
     }
 
+    /// Counts one event against a limit that guards capacity, not credentials: counted in memory
+    /// and added to the database in arrears (`SharedRateCounter`), so it costs no write of its own.
+    public func hitShared(_ limit: RateLimit, subject: String) async throws -> RateLimitDecision {
+        try await store.batches.sharedRateCounter.hit(limit, subject: subject, at: store.now())
+    }
+
+    /// Adds `hits` to a counter's window and returns its total.
+    static func add(_ hits: Int, to counter: String, window: Int64, on sql: any SQLDatabase) async throws -> Int {
+        let row = try await sql.raw(
+            """
+            INSERT INTO rate_limits (counter, window_start, hits) VALUES (\(bind: counter), \(bind: window), \(bind: hits))
+            ON CONFLICT (counter, window_start) DO UPDATE SET hits = rate_limits.hits + \(bind: hits)
+            RETURNING hits
+            """
+        ).first()
+        return try row?.int("hits") ?? hits
+    }
+
+    /// A counter's total in a window (0 if it has none).
+    static func count(of counter: String, window: Int64, on sql: any SQLDatabase) async throws -> Int {
+        try await sql.raw("SELECT hits FROM rate_limits WHERE counter = \(bind: counter) AND window_start = \(bind: window)")
+            .first()?.int("hits") ?? 0
+    }
+
     /// Counts a batch of hits: one statement per counter and window however many hits it got, and
     /// the decision for each hit as if they had come one by one in this order.
     static func count(_ hits: [Hit], on sql: any SQLDatabase) async throws -> [RateLimitDecision] {
@@ -43,18 +67,8 @@ public struct RateLimitRepository: Sendable {
             let members = groups[window]!
             let first = hits[members[0]]
             let previousStart = first.limit.windows(at: first.at).previous
-            let row = try await sql.raw(
-                """
-                INSERT INTO rate_limits (counter, window_start, hits) VALUES (\(bind: window.counter), \(bind: window.start), \(bind: members.count))
-                ON CONFLICT (counter, window_start) DO UPDATE SET hits = rate_limits.hits + \(bind: members.count)
-                RETURNING hits
-                """
-            ).first()
-            let before = try await sql.raw(
-                "SELECT hits FROM rate_limits WHERE counter = \(bind: window.counter) AND window_start = \(bind: previousStart)"
-            ).first()
-            let total = try row?.int("hits") ?? members.count
-            let earlier = try before?.int("hits") ?? 0
+            let total = try await add(members.count, to: window.counter, window: window.start, on: sql)
+            let earlier = try await count(of: window.counter, window: previousStart, on: sql)
             // The count before this batch's hits, then one more for each.
             for (place, index) in members.enumerated() {
                 let hit = hits[index]
