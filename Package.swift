@@ -166,6 +166,8 @@ let package = Package(
             dependencies: [
                 "TaskinfaCore",
                 "TaskinfaStore",
+                "TaskinfaServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

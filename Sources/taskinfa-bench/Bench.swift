@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",
         abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
-        subcommands: [Measure.self, CreateCost.self, StoreLoad.self],
+        subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self],
         defaultSubcommand: Measure.self)
 }
 
