@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import TaskinfaServer
 
 /// `taskinfa-bench`: measures a real `taskinfa serve` process over HTTP on loopback and prints each
 /// figure beside the server's own HTTP ceiling (a plain 200 route, `/healthz`) measured in the
@@ -12,7 +13,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",
         abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
-        subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self],
+        subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self, Fanout.self],
         defaultSubcommand: Measure.self)
 }
 
@@ -38,6 +39,9 @@ struct Measure: AsyncParsableCommand {
     @Option(help: "Tasks in the workspace for the search phase.")
     var searchTasks: Int = 100_000
 
+    @Option(help: "Event streams opened at once on one server for the fan-out figures (0 skips them).")
+    var fanoutStreams: Int = 10_000
+
     @Option(help: "Tasks in the one-workspace scale run (SQLite, filled through the store; 0 skips it).")
     var scaleTasks: Int = 1_000_000
 
@@ -48,13 +52,15 @@ struct Measure: AsyncParsableCommand {
     var json: String?
 
     func run() async throws {
+        OpenFileLimit.raise()
         let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("taskinfa").path
         var reports: [Report] = []
         for kind in database == "both" ? ["sqlite", "postgres"] : [database] {
             let url = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
             let scenario = Scenario(
-                binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks)
+                binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks,
+                fanoutStreams: fanoutStreams)
             var report = try await scenario.run()
             // The same creates straight through the store: what the storage path alone sustains.
             let storeDatabase = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil

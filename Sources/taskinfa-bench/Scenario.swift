@@ -16,6 +16,8 @@ struct Scenario: Sendable {
     let seconds: Int
     let clients: Int
     let searchTasks: Int
+    /// Event streams opened at once for the fan-out figures (0 skips them).
+    let fanoutStreams: Int
 
     func run() async throws -> Report {
         var report = Report(name: name)
@@ -125,6 +127,10 @@ struct Scenario: Sendable {
         try await Task.sleep(for: .seconds(1))
         report.add("resident memory, 10k tasks, 200 open streams", server.residentMegabytes, "MB", target: "< 150 MB")
         for stream in streams { stream.close() }
+        if fanoutStreams > 0 {
+            try await StreamFanout.measure(
+                into: &report, server: server, client: client, workspace: workspace, project: project, streams: fanoutStreams)
+        }
 
         if searchTasks > 0 {
             try await topUp(client, workspace: workspace, project: project, to: searchTasks)

@@ -170,6 +170,10 @@ struct Serve: AsyncParsableCommand {
 
         var logger = Logger(label: "taskinfa")
         logger.logLevel = configuration.logLevel
+        let openFiles = OpenFileLimit.raise()
+        if openFiles >= 0 && openFiles < 4096 {
+            logger.notice("this process may open only \(openFiles) files: that many connections and event streams at most (raise it with ulimit -n)")
+        }
         let host = configuration.host
         let app = try buildApplication(configuration: configuration, logger: logger) { port in
             let shown = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host

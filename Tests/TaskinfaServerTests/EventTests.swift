@@ -100,4 +100,51 @@ import Testing
             #expect(result.comments.contains("keep-alive"))
         }
     }
+
+    /// Up-to-date streams are written to by the hub itself (`EventHub.follow`): a burst of
+    /// concurrent writes reaches every open stream whole, in order, each event once.
+    @Test func aBurstReachesEveryOpenStreamInOrderAndOnce() async throws {
+        try await TestApp.run(.live) { api in
+            let account = try await api.signUp()
+            guard case .cookie(let cookie) = account.credential else { return }
+            let port = try #require(api.client.port)
+            let project = try await api.project(account, key: "BU")
+            let path = "/api/v1/workspaces/\(account.workspaceID)/events"
+            let burst = 40
+            let collect: @Sendable (@escaping @Sendable () async throws -> Void) async throws -> [SSEClient.Frame] = { inside in
+                try await SSEClient.collect(port: port, path: path, cookie: cookie, count: burst, whileConnected: inside).frames
+            }
+            let streams = Frames()
+            // Three streams open at once (each opens inside the one before), then the burst.
+            let outer = try await collect {
+                let middle = try await collect {
+                    let inner = try await collect {
+                        try await withThrowingTaskGroup(of: Void.self) { group in
+                            for index in 0..<burst {
+                                group.addTask { try await api.task(account, project: project, title: "burst \(index)") }
+                            }
+                            try await group.waitForAll()
+                        }
+                    }
+                    await streams.add(inner)
+                }
+                await streams.add(middle)
+            }
+            await streams.add(outer)
+            let all = await streams.all
+            #expect(all.count == 3)
+            for frames in all {
+                let ids = frames.map(\.id)
+                #expect(ids.count == burst)
+                #expect(zip(ids, ids.dropFirst()).allSatisfy { $1 == $0 + 1 }, "ids \(ids)")
+                #expect(Set(frames.map(\.event)) == ["task.created"])
+                #expect(ids == all[0].map(\.id))
+            }
+        }
+    }
+
+    private actor Frames {
+        var all: [[SSEClient.Frame]] = []
+        func add(_ frames: [SSEClient.Frame]) { all.append(frames) }
+    }
 }

@@ -25,6 +25,7 @@ public func buildApplication(
         ?? SecretKeySource.load(environment: ProcessInfo.processInfo.environment, dataDirectory: configuration.dataDirectory)
 
     let router = Router(context: AppRequestContext.self)
+    router.middlewares.add(RequestTaskMiddleware())
     router.middlewares.add(SecurityHeadersMiddleware(alwaysHTTPS: configuration.secureCookies, trustProxy: configuration.trustProxy))
     router.middlewares.add(ProblemMiddleware())
     router.middlewares.add(RequestBodyMiddleware(maxBodySize: configuration.maxBodySize))

@@ -6,8 +6,13 @@ import TaskinfaStore
 
 /// Fans committed events out to the open streams. It holds no state of its own that matters: on
 /// every commit signal it reads the new events of that workspace from the event log once, keeps
-/// the newest ones in a small buffer, and wakes the streams waiting on the workspace. A stream that
-/// has fallen further behind than the buffer reads the log itself, so nothing is ever skipped.
+/// the newest ones in a small buffer, writes them (framed once) into the buffer of every stream
+/// that is up to date (`follow`), and wakes whoever waits in `next`. A stream that has fallen
+/// behind reads the hub's buffer or, further back, the log itself, so nothing is ever skipped.
+///
+/// Writing into the followers' buffers here, rather than waking each stream to fetch and frame the
+/// events itself, is what lets one commit reach ten thousand streams quickly: per stream it costs
+/// one append to its buffer.
 public actor EventHub: Service {
     public enum Next: Sendable {
         case events([StoredEvent])
@@ -17,11 +22,27 @@ public actor EventHub: Service {
         case closed
     }
 
+    /// Why `follow` handed a stream back.
+    enum Handback: Sendable {
+        /// The stream is behind (or its buffer was full): read the events after this sequence the
+        /// slow way, then follow again.
+        case behind(Int64)
+        case closed
+    }
+
+    /// A stream the hub writes into while it is up to date. Its cursor is always the channel's
+    /// `lastSequence`: pushing to every follower happens in the same step as advancing it.
+    private struct Follower {
+        let buffer: StreamBuffer
+        let handBack: CheckedContinuation<Handback, Never>
+    }
+
     private struct Channel {
         var lastSequence: Int64
         var recent: [StoredEvent] = []
         var subscribers = 0
         var waiters: [Int: CheckedContinuation<Bool, Never>] = [:]
+        var followers: [Int: Follower] = [:]
         var fetching = false
         var dirty = false
     }
@@ -63,7 +84,7 @@ public actor EventHub: Service {
 
     public func unsubscribe(_ workspace: String) {
         channels[workspace]?.subscribers -= 1
-        if let channel = channels[workspace], channel.subscribers <= 0, channel.waiters.isEmpty {
+        if let channel = channels[workspace], channel.subscribers <= 0, channel.waiters.isEmpty, channel.followers.isEmpty {
             channels[workspace] = nil
         }
     }
@@ -71,13 +92,8 @@ public actor EventHub: Service {
     /// The events after `sequence`, waiting until there are some.
     public func next(_ workspace: String, after sequence: Int64, limit: Int = 500) async -> Next {
         while true {
-            if closed || Task.isCancelled { return .closed }
-            guard let channel = channels[workspace] else { return .closed }
-            if sequence < channel.lastSequence {
-                guard let first = channel.recent.first, first.sequence <= sequence + 1 else { return .readStore }
-                let start = Int(sequence + 1 - first.sequence)
-                return .events(Array(channel.recent[start...].prefix(limit)))
-            }
+            if Task.isCancelled { return .closed }
+            if let available = available(workspace, after: sequence, limit: limit) { return available }
             let id = nextWaiterID
             nextWaiterID += 1
             let woken = await withTaskCancellationHandler {
@@ -92,8 +108,60 @@ public actor EventHub: Service {
         }
     }
 
+    /// The events after `sequence` already in, without waiting; nil when there are none yet.
+    func available(_ workspace: String, after sequence: Int64, limit: Int = 500) -> Next? {
+        if closed { return .closed }
+        guard let channel = channels[workspace] else { return .closed }
+        guard sequence < channel.lastSequence else { return nil }
+        guard let first = channel.recent.first, first.sequence <= sequence + 1 else { return .readStore }
+        let start = Int(sequence + 1 - first.sequence)
+        return .events(Array(channel.recent[start...].prefix(limit)))
+    }
+
     private func cancelWaiter(_ id: Int, in workspace: String) {
         channels[workspace]?.waiters.removeValue(forKey: id)?.resume(returning: false)
+    }
+
+    /// Follows the workspace for a stream that has sent everything up to `cursor`: from now on the
+    /// hub writes each new event's frame into `buffer` itself. Returns when the stream has to
+    /// catch up on its own — at once if it is behind, or later when its client let its buffer fill
+    /// up — or when it should end (cancelled, shutting down).
+    func follow(_ workspace: String, after cursor: Int64, into buffer: StreamBuffer) async -> Handback {
+        if closed || Task.isCancelled { return .closed }
+        guard let channel = channels[workspace] else { return .closed }
+        guard cursor >= channel.lastSequence else { return .behind(cursor) }
+        let id = nextWaiterID
+        nextWaiterID += 1
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if channels[workspace] == nil || closed {
+                    continuation.resume(returning: .closed)
+                } else {
+                    channels[workspace]?.followers[id] = Follower(buffer: buffer, handBack: continuation)
+                }
+            }
+        } onCancel: {
+            Task { await self.stopFollowing(id, in: workspace) }
+        }
+    }
+
+    private func stopFollowing(_ id: Int, in workspace: String) {
+        channels[workspace]?.followers.removeValue(forKey: id)?.handBack.resume(returning: .closed)
+    }
+
+    /// Writes `fresh`, the events after `previous`, (framed once for all) into every follower's
+    /// buffer; a follower whose buffer is full is handed back to catch up from the log at its own
+    /// client's pace.
+    private func push(_ fresh: [StoredEvent], after previous: Int64, to channel: inout Channel) {
+        guard !channel.followers.isEmpty, !fresh.isEmpty else { return }
+        var frames = [UInt8]()
+        for event in fresh { frames += EventStream.frame(event).utf8 }
+        let chunk = ArraySlice(frames)
+        var full: [Int] = []
+        for (id, follower) in channel.followers where !follower.buffer.tryQueue(chunk) { full.append(id) }
+        for id in full {
+            channel.followers.removeValue(forKey: id)?.handBack.resume(returning: .behind(previous))
+        }
     }
 
     /// Reads what the workspace committed since the last refresh and wakes its streams.
@@ -120,6 +188,7 @@ public actor EventHub: Service {
             if let newest = fresh.last {
                 channel.recent.append(contentsOf: fresh)
                 if channel.recent.count > bufferSize { channel.recent.removeFirst(channel.recent.count - bufferSize) }
+                push(fresh, after: channel.lastSequence, to: &channel)
                 channel.lastSequence = newest.sequence
                 let waiters = channel.waiters
                 channel.waiters = [:]
@@ -134,7 +203,9 @@ public actor EventHub: Service {
         closed = true
         for (workspace, channel) in channels {
             for waiter in channel.waiters.values { waiter.resume(returning: false) }
+            for follower in channel.followers.values { follower.handBack.resume(returning: .closed) }
             channels[workspace]?.waiters = [:]
+            channels[workspace]?.followers = [:]
         }
     }
 }

@@ -4,8 +4,9 @@ import TaskinfaCore
 import TaskinfaStore
 
 /// One client's server-sent event stream (WHATWG HTML §9.2): `id:` is the event's sequence number,
-/// `event:` its type, `data:` its JSON. It follows the hub, falls back to the event log when it is
-/// behind, and sends a comment line when idle so that proxies keep the connection open.
+/// `event:` its type, `data:` its JSON. While it is up to date the hub writes new events into its
+/// buffer (`EventHub.follow`); when it is behind it reads them from the hub's recent events or the
+/// event log itself. It sends a comment line when idle so that proxies keep the connection open.
 ///
 /// It holds at most `bufferLimit` bytes the client hasn't read: a client that stays further behind
 /// than that for `stallPatience` is cut off (its connection closed) and resumes with
@@ -52,13 +53,21 @@ struct EventStream: Sendable {
                         var cursor = start
                         pump: while !Task.isCancelled {
                             let batch: [StoredEvent]
-                            switch await hub.next(workspace, after: cursor) {
-                            case .events(let events):
+                            switch await hub.available(workspace, after: cursor) {
+                            case nil:
+                                // Up to date: the hub writes what comes next into the buffer
+                                // itself, until this client falls behind.
+                                switch await hub.follow(workspace, after: cursor, into: buffer) {
+                                case .behind(let sequence): cursor = sequence
+                                case .closed: break pump
+                                }
+                                continue pump
+                            case .events(let events)?:
                                 batch = events
-                            case .readStore:
+                            case .readStore?:
                                 batch = (try? await store.events.after(cursor, workspace: workspace, limit: 500)) ?? []
                                 if batch.isEmpty { break pump }
-                            case .closed:
+                            case .closed?:
                                 break pump
                             }
                             for event in batch {

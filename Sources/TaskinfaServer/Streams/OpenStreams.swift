@@ -29,6 +29,9 @@ actor OpenStreams: Service {
     /// key) can't pin the server's memory and connections with thousands of idle streams.
     let perOwnerLimit: Int
     private var streams: [Int: Open] = [:]
+    /// How many of `streams` each owner holds (counting them at every admission would cost a scan
+    /// of every open stream).
+    private var perOwner: [String: Int] = [:]
     private var nextID = 0
 
     init(store: Store, interval: Duration, logger: Logger, perOwnerLimit: Int = 50) {
@@ -57,9 +60,10 @@ actor OpenStreams: Service {
     /// Takes a place for a new stream of `owner`: the ticket to `attach` its end to and `close` it
     /// with, or nil when the owner already holds `perOwnerLimit` streams here.
     func admit(_ credential: Credential, owner: String) -> Int? {
-        guard streams.values.count(where: { $0.owner == owner }) < perOwnerLimit else { return nil }
+        guard perOwner[owner, default: 0] < perOwnerLimit else { return nil }
         nextID += 1
         streams[nextID] = Open(credential: credential, owner: owner, end: {})
+        perOwner[owner, default: 0] += 1
         return nextID
     }
 
@@ -82,7 +86,13 @@ actor OpenStreams: Service {
     }
 
     func closed(_ ticket: Int) {
-        streams[ticket] = nil
+        remove(ticket)
+    }
+
+    private func remove(_ ticket: Int) {
+        guard let open = streams.removeValue(forKey: ticket) else { return }
+        perOwner[open.owner, default: 1] -= 1
+        if perOwner[open.owner] == 0 { perOwner[open.owner] = nil }
     }
 
     var count: Int { streams.count }
@@ -122,7 +132,7 @@ actor OpenStreams: Service {
             case .apiKey(let id): stillIn = usable.contains(id) || !keys.contains(id)
             }
             if !stillIn {
-                streams[ticket] = nil
+                remove(ticket)
                 open.end()
             }
         }

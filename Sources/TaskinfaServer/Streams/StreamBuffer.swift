@@ -38,6 +38,9 @@ final class StreamBuffer: Sendable {
         _ = queue(ArraySlice(text.utf8))
     }
 
+    /// Queues `bytes` if the client is less than `limit` behind; false (nothing queued) if not.
+    func tryQueue(_ bytes: ArraySlice<UInt8>) -> Bool { queue(bytes) }
+
     /// One frame larger than the limit still goes through on its own, or it could never be sent.
     private func queue(_ bytes: ArraySlice<UInt8>) -> Bool {
         let (exchanged, _) = pending.compareExchange(expected: 0, desired: bytes.count, ordering: .relaxed)
