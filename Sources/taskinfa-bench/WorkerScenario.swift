@@ -1,3 +1,4 @@
+import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -203,4 +204,28 @@ actor ClaimLedger {
 func require<T>(_ value: T?) throws -> T {
     guard let value else { throw BenchError.unexpected("missing value") }
     return value
+}
+
+/// Only the worker side's claim race and long-poll latency, on a fresh server:
+/// `taskinfa-bench claims --database postgres`.
+struct Claims: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Measure claims with many racing workers, and a waiting worker's latency.")
+
+    @Option(help: "The taskinfa binary to run (default: next to this one).")
+    var binary: String?
+
+    @Option(help: "sqlite or postgres (PostgreSQL from --postgres-url or the PG* variables).")
+    var database: String = "sqlite"
+
+    @Option(help: "postgres://… of a server to create the benchmark database in (default: PG* environment).")
+    var postgresURL: String?
+
+    func run() async throws {
+        let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("taskinfa").path
+        let url = database == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+        var report = Report(name: database)
+        try await WorkerScenario(binary: binary, databaseURL: url, name: database, clients: 32).run(into: &report)
+        report.print()
+    }
 }

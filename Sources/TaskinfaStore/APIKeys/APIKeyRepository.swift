@@ -171,15 +171,14 @@ public struct APIKeyRepository: Sendable {
         id: String, execution: Execution, createdBy userID: String, tokenHash: String, preview: String, at now: Date,
         on sql: any SQLDatabase
     ) async throws {
-        try await sql.raw(
+        try await sql.runLater(
             """
             INSERT INTO api_keys (id, workspace_id, user_id, name, token_hash, preview, role, created_at, worker_id,
                                   execution_id)
             VALUES (\(bind: id), \(bind: execution.workspaceID), \(bind: userID), \(bind: "agent of " + execution.id),
                     \(bind: tokenHash), \(bind: preview), 'member', \(bind: now.milliseconds), \(bind: execution.workerID),
                     \(bind: execution.id))
-            """
-        ).run()
+            """, table: "api_keys")
     }
 
     /// Ends the key of an execution that is over.

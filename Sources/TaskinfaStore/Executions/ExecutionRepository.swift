@@ -62,31 +62,32 @@ public struct ExecutionRepository: Sendable {
             }
             var projectFilter: SQLQueryString = projects.isEmpty ? "" : " AND t.project_id IN (\(binds: projects))"
             if !excluded.isEmpty { projectFilter = projectFilter + " AND t.project_id NOT IN (\(binds: excluded))" }
-            var kind = ExecutionKind.reply
-            var candidate = try await sql.raw(
+            // One round trip for both: a person's unanswered question first, else the top task.
+            let candidate = try await sql.raw(
                 """
-                SELECT t.id FROM tasks t
-                WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.awaiting_reply_since IS NOT NULL
-                  AND t.claimed_by IS NULL\(projectFilter)
-                ORDER BY t.awaiting_reply_since LIMIT 1
+                SELECT id, kind FROM (
+                  SELECT t.id, 0 AS kind FROM tasks t
+                  WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.awaiting_reply_since IS NOT NULL
+                    AND t.claimed_by IS NULL\(projectFilter)
+                  ORDER BY t.awaiting_reply_since LIMIT 1
+                ) AS question
+                UNION ALL
+                SELECT id, kind FROM (
+                  SELECT t.id, 1 AS kind FROM tasks t
+                  WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.status_order = \(literal: TaskStatus.todo.boardOrder)
+                    AND t.claimed_by IS NULL AND t.flagged_at IS NULL
+                    AND (t.assignee_id IS NULL OR t.assignee_id = \(bind: workerID))\(projectFilter)
+                    AND NOT EXISTS (
+                      SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
+                      WHERE d.task_id = t.id AND d.kind = 'blocks' AND b.status <> 'done')
+                  ORDER BY t.priority_rank, t.position, t.id LIMIT 1
+                ) AS top_task
+                ORDER BY kind LIMIT 1
                 """
-            ).first()?.string("id")
-            if candidate == nil {
-                kind = .task
-                candidate = try await sql.raw(
-                    """
-                    SELECT t.id FROM tasks t
-                    WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.status_order = \(literal: TaskStatus.todo.boardOrder)
-                      AND t.claimed_by IS NULL AND t.flagged_at IS NULL
-                      AND (t.assignee_id IS NULL OR t.assignee_id = \(bind: workerID))\(projectFilter)
-                      AND NOT EXISTS (
-                        SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
-                        WHERE d.task_id = t.id AND d.kind = 'blocks' AND b.status <> 'done')
-                    ORDER BY t.priority_rank, t.position, t.id LIMIT 1
-                    """
-                ).first()?.string("id")
-            }
-            guard let taskID = candidate else { return nil }
+            ).first()
+            guard let candidate else { return nil }
+            let taskID = try candidate.string("id")
+            let kind: ExecutionKind = try candidate.int("kind") == 0 ? .reply : .task
             let old = try await TaskRow.load(taskID, scope: scope, on: sql)
             var task = old
             task.agent.claimedBy = workerID
@@ -97,24 +98,26 @@ public struct ExecutionRepository: Sendable {
             }
             task.version += 1
             task.updatedAt = now
-            try await TaskRow.save(task, expectedVersion: old.version, on: sql)
-            let attempt =
-                try await sql.raw("SELECT COUNT(*) AS n FROM executions WHERE task_id = \(bind: taskID) AND kind = 'task'")
-                .first()?.int("n") ?? 0
-            let execution = Execution(
-                id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
-                status: .running, attempt: kind == .task ? attempt + 1 : attempt, leaseExpiresAt: lease.expiry(from: now),
-                startedAt: now, executor: worker.configuration.executor.rawValue, model: worker.configuration.model)
-            try await sql.raw(
+            // The attempt is counted by the INSERT itself, and what follows is written together
+            // with the events at the end (`runLater`): fewer round trips under the workspace's lock.
+            let attempt = try await sql.raw(
                 """
                 INSERT INTO executions (id, workspace_id, task_id, worker_id, kind, status, attempt, claim_token,
                                         lease_expires_at, started_at, executor, model)
                 VALUES (\(bind: executionID), \(bind: scope.workspaceID), \(bind: taskID), \(bind: workerID),
-                        \(bind: kind.rawValue), 'running', \(bind: execution.attempt), \(bind: token),
-                        \(bind: execution.leaseExpiresAt.milliseconds), \(bind: now.milliseconds),
-                        \(bind: execution.executor), \(bind: execution.model))
+                        \(bind: kind.rawValue), 'running',
+                        (SELECT COUNT(*) FROM executions WHERE task_id = \(bind: taskID) AND kind = 'task')
+                          + \(literal: kind == .task ? 1 : 0),
+                        \(bind: token), \(bind: lease.expiry(from: now).milliseconds), \(bind: now.milliseconds),
+                        \(bind: worker.configuration.executor.rawValue), \(bind: worker.configuration.model))
+                RETURNING attempt
                 """
-            ).run()
+            ).first()?.int("attempt") ?? 0
+            let execution = Execution(
+                id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
+                status: .running, attempt: attempt, leaseExpiresAt: lease.expiry(from: now),
+                startedAt: now, executor: worker.configuration.executor.rawValue, model: worker.configuration.model)
+            try await TaskRow.save(task, expectedVersion: old.version, on: sql)
             try await APIKeyRepository.insertExecutionKey(
                 id: keyID, execution: execution, createdBy: scope.userID, tokenHash: agentKey.tokenHash,
                 preview: agentKey.preview, at: now, on: sql)

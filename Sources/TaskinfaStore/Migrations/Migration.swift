@@ -29,5 +29,6 @@ extension Migration {
         .m007Invitations,
         .m008TwoFactorAndAudit,
         .m009SingleSignOn,
+        .m010ClaimQueueIndex,
     ]
 }
