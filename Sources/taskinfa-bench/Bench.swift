@@ -15,6 +15,11 @@ struct Bench: AsyncParsableCommand {
         abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
         subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self, Fanout.self, Claims.self],
         defaultSubcommand: Measure.self)
+
+    /// The `taskinfa` binary to start: the one given, or the one built next to this benchmark.
+    static func serverBinary(_ given: String?) -> String {
+        given ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("taskinfa").path
+    }
 }
 
 /// The benchmark proper: every figure, with its baseline beside it.
@@ -53,8 +58,7 @@ struct Measure: AsyncParsableCommand {
 
     func run() async throws {
         OpenFileLimit.raise()
-        let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("taskinfa").path
+        let binary = Bench.serverBinary(self.binary)
         var reports: [Report] = []
         for kind in database == "both" ? ["sqlite", "postgres"] : [database] {
             let url = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil

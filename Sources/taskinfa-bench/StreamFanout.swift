@@ -205,8 +205,7 @@ struct Fanout: AsyncParsableCommand {
 
     func run() async throws {
         OpenFileLimit.raise()
-        let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("taskinfa").path
+        let binary = Bench.serverBinary(self.binary)
         let server = try ServerUnderTest(binary: binary, databaseURL: nil)
         defer { server.stop() }
         var report = Report(name: "sqlite")

@@ -221,8 +221,7 @@ struct Claims: AsyncParsableCommand {
     var postgresURL: String?
 
     func run() async throws {
-        let binary = self.binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("taskinfa").path
+        let binary = Bench.serverBinary(self.binary)
         let url = database == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
         var report = Report(name: database)
         try await WorkerScenario(binary: binary, databaseURL: url, name: database, clients: 32).run(into: &report)

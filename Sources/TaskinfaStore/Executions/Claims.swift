@@ -38,15 +38,17 @@ enum Claims {
     /// Puts a task in a column at a position, with what a column change implies: the start and
     /// completion times, and, when a person moves a task, freeing it from a worker and from the flag
     /// (moving it to To Do puts it back in the queue). Agents never move a task to done.
+    /// `blockersChecked`: the caller already made sure, in this transaction, that no unfinished
+    /// task blocks this one.
     static func place(
         _ task: inout TaskItem, in status: TaskStatus, at position: String, scope: WorkspaceScope, now: Date,
-        on sql: any SQLDatabase
+        blockersChecked: Bool = false, on sql: any SQLDatabase
     ) async throws {
         if scope.isWorker && status == .done {
             throw AccessError.refused("an agent hands its work to review; a person moves a task to done")
         }
         let old = task.status
-        if status != old, DependencyRules.needsFinishedBlockers(toEnter: status) {
+        if status != old, !blockersChecked, DependencyRules.needsFinishedBlockers(toEnter: status) {
             let blockers = try await Relations.unfinishedBlockers(of: task.id, on: sql)
             if !blockers.isEmpty { throw DependencyRules.blocked(by: blockers, entering: status) }
         }

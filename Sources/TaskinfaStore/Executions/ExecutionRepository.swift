@@ -62,39 +62,47 @@ public struct ExecutionRepository: Sendable {
             }
             var projectFilter: SQLQueryString = projects.isEmpty ? "" : " AND t.project_id IN (\(binds: projects))"
             if !excluded.isEmpty { projectFilter = projectFilter + " AND t.project_id NOT IN (\(binds: excluded))" }
-            // One round trip for both: a person's unanswered question first, else the top task.
+            // One round trip for the task to take (a person's unanswered question first, else the
+            // top task), its row, and the bottom of In Progress where it goes.
             let candidate = try await sql.raw(
                 """
-                SELECT id, kind FROM (
-                  SELECT t.id, 0 AS kind FROM tasks t
-                  WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.awaiting_reply_since IS NOT NULL
-                    AND t.claimed_by IS NULL\(projectFilter)
-                  ORDER BY t.awaiting_reply_since LIMIT 1
-                ) AS question
-                UNION ALL
-                SELECT id, kind FROM (
-                  SELECT t.id, 1 AS kind FROM tasks t
-                  WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.status_order = \(literal: TaskStatus.todo.boardOrder)
-                    AND t.claimed_by IS NULL AND t.flagged_at IS NULL
-                    AND (t.assignee_id IS NULL OR t.assignee_id = \(bind: workerID))\(projectFilter)
-                    AND NOT EXISTS (
-                      SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
-                      WHERE d.task_id = t.id AND d.kind = 'blocks' AND b.status <> 'done')
-                  ORDER BY t.priority_rank, t.position, t.id LIMIT 1
-                ) AS top_task
-                ORDER BY kind LIMIT 1
+                SELECT \(TaskRow.columns), c.kind,
+                  (\(TaskRow.lastPositionQuery(in: .inProgress, workspace: scope.workspaceID, excluding: nil))) AS last_in_progress
+                FROM (
+                  SELECT id, kind FROM (
+                    SELECT t.id, 0 AS kind FROM tasks t
+                    WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.awaiting_reply_since IS NOT NULL
+                      AND t.claimed_by IS NULL\(projectFilter)
+                    ORDER BY t.awaiting_reply_since LIMIT 1
+                  ) AS question
+                  UNION ALL
+                  SELECT id, kind FROM (
+                    SELECT t.id, 1 AS kind FROM tasks t
+                    WHERE t.workspace_id = \(bind: scope.workspaceID) AND t.status_order = \(literal: TaskStatus.todo.boardOrder)
+                      AND t.claimed_by IS NULL AND t.flagged_at IS NULL
+                      AND (t.assignee_id IS NULL OR t.assignee_id = \(bind: workerID))\(projectFilter)
+                      AND NOT EXISTS (
+                        SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.depends_on_task_id
+                        WHERE d.task_id = t.id AND d.kind = 'blocks' AND b.status <> 'done')
+                    ORDER BY t.priority_rank, t.position, t.id LIMIT 1
+                  ) AS top_task
+                  ORDER BY kind LIMIT 1
+                ) AS c
+                JOIN tasks t ON t.id = c.id\(TaskRow.projectJoin)
                 """
             ).first()
             guard let candidate else { return nil }
-            let taskID = try candidate.string("id")
             let kind: ExecutionKind = try candidate.int("kind") == 0 ? .reply : .task
-            let old = try await TaskRow.load(taskID, scope: scope, on: sql)
+            let old = try TaskRow.task(from: candidate)
+            let taskID = old.id
             var task = old
             task.agent.claimedBy = workerID
             task.agent.executionID = executionID
             if kind == .task {
-                let last = try await TaskRow.lastPosition(in: .inProgress, workspace: scope.workspaceID, excluding: taskID, on: sql)
-                try await Claims.place(&task, in: .inProgress, at: try Rank.between(last, nil), scope: scope, now: now, on: sql)
+                let last = try candidate.optionalString("last_in_progress")
+                // The query above took only a task without unfinished blockers, in this transaction.
+                try await Claims.place(
+                    &task, in: .inProgress, at: try Rank.between(last, nil), scope: scope, now: now, blockersChecked: true, on: sql)
             }
             task.version += 1
             task.updatedAt = now
