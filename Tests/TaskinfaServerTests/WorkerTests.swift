@@ -121,13 +121,15 @@ import Testing
             let owner = try await api.signUp()
             let project = try await api.project(owner, key: "LIVE")
             let worker = try await api.worker(owner)
-            let started = ContinuousClock.now
             async let claimed = api.claim(worker, wait: 20)
             try await Task.sleep(for: .milliseconds(300))
             try await api.task(owner, project: project, title: "appears later")
+            // Timed from the create's answer, not from the start: under a loaded suite the sign-up
+            // and the create themselves can take seconds, and they are not what is measured here.
+            let created = ContinuousClock.now
             let claim = try #require(try await claimed)
             #expect(claim["task"]?["title"]?.string == "appears later")
-            #expect(ContinuousClock.now - started < .seconds(10))
+            #expect(ContinuousClock.now - created < .seconds(5))
         }
     }
 
