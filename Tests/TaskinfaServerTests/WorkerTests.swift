@@ -126,10 +126,12 @@ import Testing
             try await api.task(owner, project: project, title: "appears later")
             // Timed from the create's answer, not from the start: under a loaded suite the sign-up
             // and the create themselves can take seconds, and they are not what is measured here.
+            // Well inside the 20 s wait: the claim came because the task did, not because the
+            // wait ran out (which answers with no task at all).
             let created = ContinuousClock.now
             let claim = try #require(try await claimed)
             #expect(claim["task"]?["title"]?.string == "appears later")
-            #expect(ContinuousClock.now - created < .seconds(5))
+            #expect(ContinuousClock.now - created < .seconds(15))
         }
     }
 
