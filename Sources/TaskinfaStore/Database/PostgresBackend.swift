@@ -46,6 +46,10 @@ final class PostgresBackend: DatabaseBackend {
             password: components.password?.removingPercentEncoding,
             database: database.isEmpty ? nil : database, tls: tls)
         configuration.options.maximumConnections = Int(query["pool_size"] ?? "") ?? 20
+        // libpq's name for it, in seconds: how long opening one connection may take.
+        if let seconds = Int(query["connect_timeout"] ?? ""), seconds > 0 {
+            configuration.options.connectTimeout = .seconds(seconds)
+        }
         return configuration
     }
 

@@ -37,8 +37,9 @@ enum TestDatabase {
         try await connection.close()
         let credentials = user + (password.map { ":" + ($0.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? $0) } ?? "")
         // Tests run in parallel, each with its own pool: a small pool keeps the sum under the
-        // server's connection limit.
-        return "postgres://\(credentials)@\(host):\(port)/\(name)?pool_size=6"
+        // server's connection limit. While the whole suite starts at once on two cores, opening a
+        // connection can take longer than the default 10 s.
+        return "postgres://\(credentials)@\(host):\(port)/\(name)?pool_size=6&connect_timeout=60"
     }
 
     static func temporaryDirectory() throws -> String {
