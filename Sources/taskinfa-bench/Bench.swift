@@ -16,9 +16,27 @@ struct Bench: AsyncParsableCommand {
         subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self, Fanout.self, Claims.self],
         defaultSubcommand: Measure.self)
 
+}
+
+/// Which server a command starts, and on which database.
+struct ServerOptions: ParsableArguments {
+    @Option(help: "The taskinfa binary to run (default: next to this one).")
+    var binary: String?
+
+    @Option(help: "sqlite or postgres (the full measure also takes both). PostgreSQL comes from --postgres-url or the PG* variables.")
+    var database: String = "sqlite"
+
+    @Option(help: "postgres://… of a server to create the benchmark database in (default: PG* environment).")
+    var postgresURL: String?
+
     /// The `taskinfa` binary to start: the one given, or the one built next to this benchmark.
-    static func serverBinary(_ given: String?) -> String {
-        given ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("taskinfa").path
+    var binaryPath: String {
+        binary ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("taskinfa").path
+    }
+
+    /// A new, empty database of `kind` for one run: nil for SQLite (the server makes its own file).
+    func freshDatabaseURL(_ kind: String) async throws -> String? {
+        kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
     }
 }
 
@@ -26,14 +44,7 @@ struct Bench: AsyncParsableCommand {
 struct Measure: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measure a real server over HTTP (the default).")
 
-    @Option(help: "The taskinfa binary to run (default: next to this one).")
-    var binary: String?
-
-    @Option(help: "sqlite, postgres or both. PostgreSQL comes from --postgres-url or the PG* variables.")
-    var database: String = "sqlite"
-
-    @Option(help: "postgres://… of a server to create the benchmark database in (default: PG* environment).")
-    var postgresURL: String?
+    @OptionGroup var server: ServerOptions
 
     @Option(help: "Seconds per throughput phase.")
     var seconds: Int = 10
@@ -58,24 +69,24 @@ struct Measure: AsyncParsableCommand {
 
     func run() async throws {
         OpenFileLimit.raise()
-        let binary = Bench.serverBinary(self.binary)
+        let binary = server.binaryPath
         var reports: [Report] = []
-        for kind in database == "both" ? ["sqlite", "postgres"] : [database] {
-            let url = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+        for kind in server.database == "both" ? ["sqlite", "postgres"] : [server.database] {
+            let url = try await server.freshDatabaseURL(kind)
             let scenario = Scenario(
                 binary: binary, databaseURL: url, name: kind, seconds: seconds, clients: clients, searchTasks: searchTasks,
                 fanoutStreams: fanoutStreams)
             var report = try await scenario.run()
             // The same creates straight through the store: what the storage path alone sustains.
-            let storeDatabase = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+            let storeDatabase = try await server.freshDatabaseURL(kind)
             let storeOnly = try await StoreLoad.measure(databaseURL: storeDatabase, clients: clients, seconds: seconds)
             report.add("task creates through the store alone (\(clients) writers, no HTTP)", storeOnly.perSecond, "/s")
             report.add("process CPU per create through the store alone", storeOnly.cpuMicroseconds, "µs")
             if workers {
-                let database = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+                let database = try await server.freshDatabaseURL(kind)
                 let workers = WorkerScenario(binary: binary, databaseURL: database, name: kind, clients: clients)
                 try await workers.run(into: &report)
-                let fresh = kind == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
+                let fresh = try await server.freshDatabaseURL(kind)
                 try await WorkerScenario(binary: binary, databaseURL: fresh, name: kind, clients: clients)
                     .runWorkerProcess(into: &report)
             }

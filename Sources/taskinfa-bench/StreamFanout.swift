@@ -197,23 +197,21 @@ extension StreamFanout {
 struct Fanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Open many event streams on one server and time a commit's fan-out.")
 
-    @Option(help: "The taskinfa binary to run (default: next to this one).")
-    var binary: String?
+    @OptionGroup var server: ServerOptions
 
     @Option(help: "How many streams to open.")
     var streams: Int = 10_000
 
     func run() async throws {
         OpenFileLimit.raise()
-        let binary = Bench.serverBinary(self.binary)
-        let server = try ServerUnderTest(binary: binary, databaseURL: nil)
-        defer { server.stop() }
-        var report = Report(name: "sqlite")
+        let running = try ServerUnderTest(binary: server.binaryPath, databaseURL: try await server.freshDatabaseURL(server.database))
+        defer { running.stop() }
+        var report = Report(name: server.database)
         try await withHTTPClient(connections: 8) { http in
-            var signedIn = Client(http: http, base: "http://127.0.0.1:\(server.port)")
+            var signedIn = Client(http: http, base: "http://127.0.0.1:\(running.port)")
             let (workspace, project, _) = try await Scenario.signUp(&signedIn)
             try await StreamFanout.measure(
-                into: &report, server: server, client: signedIn, workspace: workspace, project: project, streams: streams)
+                into: &report, server: running, client: signedIn, workspace: workspace, project: project, streams: streams)
         }
         report.print()
     }

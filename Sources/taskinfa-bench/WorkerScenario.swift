@@ -211,20 +211,12 @@ func require<T>(_ value: T?) throws -> T {
 struct Claims: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Measure claims with many racing workers, and a waiting worker's latency.")
 
-    @Option(help: "The taskinfa binary to run (default: next to this one).")
-    var binary: String?
-
-    @Option(help: "sqlite or postgres (PostgreSQL from --postgres-url or the PG* variables).")
-    var database: String = "sqlite"
-
-    @Option(help: "postgres://… of a server to create the benchmark database in (default: PG* environment).")
-    var postgresURL: String?
+    @OptionGroup var server: ServerOptions
 
     func run() async throws {
-        let binary = Bench.serverBinary(self.binary)
-        let url = database == "postgres" ? try await PostgresDatabase.create(base: postgresURL) : nil
-        var report = Report(name: database)
-        try await WorkerScenario(binary: binary, databaseURL: url, name: database, clients: 32).run(into: &report)
+        let url = try await server.freshDatabaseURL(server.database)
+        var report = Report(name: server.database)
+        try await WorkerScenario(binary: server.binaryPath, databaseURL: url, name: server.database, clients: 32).run(into: &report)
         report.print()
     }
 }

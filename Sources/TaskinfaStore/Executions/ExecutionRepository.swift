@@ -106,6 +106,7 @@ public struct ExecutionRepository: Sendable {
             }
             task.version += 1
             task.updatedAt = now
+            let leaseExpiry = lease.expiry(from: now)
             // The attempt is counted by the INSERT itself, and what follows is written together
             // with the events at the end (`runLater`): fewer round trips under the workspace's lock.
             let attempt = try await sql.raw(
@@ -116,14 +117,14 @@ public struct ExecutionRepository: Sendable {
                         \(bind: kind.rawValue), 'running',
                         (SELECT COUNT(*) FROM executions WHERE task_id = \(bind: taskID) AND kind = 'task')
                           + \(literal: kind == .task ? 1 : 0),
-                        \(bind: token), \(bind: lease.expiry(from: now).milliseconds), \(bind: now.milliseconds),
+                        \(bind: token), \(bind: leaseExpiry.milliseconds), \(bind: now.milliseconds),
                         \(bind: worker.configuration.executor.rawValue), \(bind: worker.configuration.model))
                 RETURNING attempt
                 """
             ).first()?.int("attempt") ?? 0
             let execution = Execution(
                 id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
-                status: .running, attempt: attempt, leaseExpiresAt: lease.expiry(from: now),
+                status: .running, attempt: attempt, leaseExpiresAt: leaseExpiry,
                 startedAt: now, executor: worker.configuration.executor.rawValue, model: worker.configuration.model)
             try await TaskRow.save(task, expectedVersion: old.version, on: sql)
             try await APIKeyRepository.insertExecutionKey(
