@@ -126,7 +126,7 @@ public struct ExecutionRepository: Sendable {
                 id: executionID, workspaceID: scope.workspaceID, taskID: taskID, workerID: workerID, kind: kind,
                 status: .running, attempt: attempt, leaseExpiresAt: leaseExpiry,
                 startedAt: now, executor: worker.configuration.executor.rawValue, model: worker.configuration.model)
-            try await TaskRow.save(task, expectedVersion: old.version, on: sql)
+            try await TaskRow.save(task, replacing: old, on: sql)
             try await APIKeyRepository.insertExecutionKey(
                 id: keyID, execution: execution, createdBy: scope.userID, tokenHash: agentKey.tokenHash,
                 preview: agentKey.preview, at: now, on: sql)
@@ -467,7 +467,7 @@ public struct ExecutionRepository: Sendable {
         if saved != old {
             saved.version = old.version + 1
             saved.updatedAt = now
-            try await TaskRow.save(saved, expectedVersion: old.version, on: sql)
+            try await TaskRow.save(saved, replacing: old, on: sql)
             try await EventLog.append(
                 EventDraft(
                     type: saved.status != old.status ? .taskMoved : .taskUpdated, taskID: saved.id, actor: actor,

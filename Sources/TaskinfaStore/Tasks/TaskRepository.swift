@@ -227,7 +227,7 @@ public struct TaskRepository: Sendable {
         var saved = task
         saved.version = old.version + 1
         saved.updatedAt = now
-        try await TaskRow.save(saved, expectedVersion: old.version, on: sql)
+        try await TaskRow.save(saved, replacing: old, on: sql)
         if saved.labels != old.labels { try await TaskRow.replaceLabels(of: saved, on: sql, replacing: true) }
         try await EventLog.append(
             EventDraft(

@@ -96,25 +96,52 @@ enum TaskRow {
         return ref
     }
 
-    /// Writes every column of `task` back. Every caller read the task in the same transaction,
-    /// holding its workspace's write lock, so the row is still at `expectedVersion` (the condition
-    /// stays as a guard); nobody reads the statement back, so it may wait (`runLater`).
-    static func save(_ task: TaskItem, expectedVersion: Int, on sql: any SQLDatabase) async throws {
+    /// Writes the columns of `task` that differ from `old`, the row it was read as, with its new
+    /// version and time. Only what changed is written: a move must not re-index the task's text
+    /// (the search triggers fire on any write to title, labels or description, changed or not)
+    /// nor touch the indexes of columns it left alone. Every caller read the task in the same
+    /// transaction, holding its workspace's write lock, so the row is still at `old.version` (the
+    /// condition stays as a guard); nobody reads the statement back, so it may wait (`runLater`).
+    static func save(_ task: TaskItem, replacing old: TaskItem, on sql: any SQLDatabase) async throws {
+        var assignments: [SQLQueryString] = [
+            "version = \(bind: task.version)", "updated_at = \(bind: task.updatedAt.milliseconds)",
+        ]
+        func set<Value: Equatable & Encodable & Sendable>(_ column: String, _ path: KeyPath<TaskItem, Value>) {
+            if task[keyPath: path] != old[keyPath: path] { assignments.append("\(ident: column) = \(bind: task[keyPath: path])") }
+        }
+        set("project_id", \.projectID)
+        set("number", \.number)
+        set("title", \.title)
+        set("description", \.description)
+        if task.status != old.status {
+            assignments.append("status = \(bind: task.status.rawValue), status_order = \(bind: task.status.boardOrder)")
+        }
+        if task.priority != old.priority {
+            assignments.append("priority = \(bind: task.priority.rawValue), priority_rank = \(bind: task.priority.urgencyRank)")
+        }
+        if task.labels != old.labels { assignments.append("labels = \(bind: labelsJSON(task.labels))") }
+        set("assignee_id", \.assigneeID)
+        if task.dueDate != old.dueDate { assignments.append("due_date = \(bind: task.dueDate?.description)") }
+        set("parent_id", \.parentID)
+        set("position", \.position)
+        if task.startedAt != old.startedAt { assignments.append("started_at = \(bind: task.startedAt.milliseconds)") }
+        if task.completedAt != old.completedAt { assignments.append("completed_at = \(bind: task.completedAt.milliseconds)") }
+        set("claimed_by", \.agent.claimedBy)
+        set("execution_id", \.agent.executionID)
+        set("failed_attempts", \.agent.failedAttempts)
+        if task.agent.flaggedAt != old.agent.flaggedAt {
+            assignments.append("flagged_at = \(bind: task.agent.flaggedAt.milliseconds)")
+        }
+        set("flag_reason", \.agent.flagReason)
+        set("branch_name", \.agent.branch)
+        set("commit_sha", \.agent.commit)
+        if task.agent.awaitingReplySince != old.agent.awaitingReplySince {
+            assignments.append("awaiting_reply_since = \(bind: task.agent.awaitingReplySince.milliseconds)")
+        }
         try await sql.runLater(
             """
-            UPDATE tasks SET project_id = \(bind: task.projectID), number = \(bind: task.number),
-                title = \(bind: task.title), description = \(bind: task.description), status = \(bind: task.status.rawValue),
-                status_order = \(bind: task.status.boardOrder), priority = \(bind: task.priority.rawValue),
-                priority_rank = \(bind: task.priority.urgencyRank), labels = \(bind: labelsJSON(task.labels)),
-                assignee_id = \(bind: task.assigneeID), due_date = \(bind: task.dueDate?.description),
-                parent_id = \(bind: task.parentID), position = \(bind: task.position), version = \(bind: task.version),
-                updated_at = \(bind: task.updatedAt.milliseconds), started_at = \(bind: task.startedAt.milliseconds),
-                completed_at = \(bind: task.completedAt.milliseconds), claimed_by = \(bind: task.agent.claimedBy),
-                execution_id = \(bind: task.agent.executionID), failed_attempts = \(bind: task.agent.failedAttempts),
-                flagged_at = \(bind: task.agent.flaggedAt.milliseconds), flag_reason = \(bind: task.agent.flagReason),
-                branch_name = \(bind: task.agent.branch), commit_sha = \(bind: task.agent.commit),
-                awaiting_reply_since = \(bind: task.agent.awaitingReplySince.milliseconds)
-            WHERE id = \(bind: task.id) AND version = \(bind: expectedVersion)
+            UPDATE tasks SET \(SQLList(assignments, separator: SQLRaw(", ")))
+            WHERE id = \(bind: task.id) AND version = \(bind: old.version)
             """, table: "tasks")
     }
 
