@@ -42,22 +42,48 @@ final class JSONOutput {
     }
 
     /// The types written without a container of their own (every one whose `encode(to:)` would
-    /// only hand itself to a single-value container, and so come straight back here).
-    private func writePrimitive(_ value: some Encodable) throws -> Bool {
-        switch value {
-        case let text as String: writeString(text)
-        case let flag as Bool: bytes.append(contentsOf: (flag ? "true" : "false").utf8)
-        case let number as Int: bytes.append(contentsOf: String(number).utf8)
-        case let number as Int64: bytes.append(contentsOf: String(number).utf8)
-        case let number as Double: try writeDouble(number)
-        case let number as Float: try writeDouble(Double(number))
-        case let number as any BinaryInteger: bytes.append(contentsOf: String(describing: number).utf8)
-        case let date as Date: writeString(Timestamp.rfc3339(date))
-        case let url as URL: writeString(url.absoluteString)
-        case let data as Data: writeString(data.base64EncodedString())
-        default: return false
+    /// only hand itself to a single-value container, and so come straight back here). Told apart
+    /// by comparing the type itself: a failed `as?` costs a lookup in the runtime's tables, and
+    /// every struct, enum and array of a payload would fail each of them (a third of a task
+    /// event's encoding went there).
+    private func writePrimitive<Value: Encodable>(_ value: Value) throws -> Bool {
+        let type = ObjectIdentifier(Value.self)
+        if type == ObjectIdentifier(String.self) {
+            writeString(value as! String)
+        } else if type == ObjectIdentifier(Int.self) {
+            writeInteger(value as! Int)
+        } else if type == ObjectIdentifier(Bool.self) {
+            bytes.append(contentsOf: ((value as! Bool) ? "true" : "false").utf8)
+        } else if type == ObjectIdentifier(Date.self) {
+            writeString(Timestamp.rfc3339(value as! Date))
+        } else if type == ObjectIdentifier(Int64.self) {
+            writeInteger(value as! Int64)
+        } else if type == ObjectIdentifier(Double.self) {
+            try writeDouble(value as! Double)
+        } else if type == ObjectIdentifier(Float.self) {
+            try writeDouble(Double(value as! Float))
+        } else if type == ObjectIdentifier(URL.self) {
+            writeString((value as! URL).absoluteString)
+        } else if type == ObjectIdentifier(Data.self) {
+            writeString((value as! Data).base64EncodedString())
+        } else if let digits = Self.otherIntegerTypes[type] {
+            bytes.append(contentsOf: digits(value).utf8)
+        } else {
+            return false
         }
         return true
+    }
+
+    /// The integer types less often met, each with its decimal digits.
+    private static let otherIntegerTypes: [ObjectIdentifier: @Sendable (Any) -> String] = [
+        ObjectIdentifier(Int32.self): { String($0 as! Int32) }, ObjectIdentifier(Int16.self): { String($0 as! Int16) },
+        ObjectIdentifier(Int8.self): { String($0 as! Int8) }, ObjectIdentifier(UInt.self): { String($0 as! UInt) },
+        ObjectIdentifier(UInt64.self): { String($0 as! UInt64) }, ObjectIdentifier(UInt32.self): { String($0 as! UInt32) },
+        ObjectIdentifier(UInt16.self): { String($0 as! UInt16) }, ObjectIdentifier(UInt8.self): { String($0 as! UInt8) },
+    ]
+
+    private func writeInteger(_ number: some BinaryInteger) {
+        bytes.append(contentsOf: String(number).utf8)
     }
 
     func writeDouble(_ number: Double) throws {

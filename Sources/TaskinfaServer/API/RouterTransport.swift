@@ -4,9 +4,9 @@ import NIOCore
 import OpenAPIRuntime
 
 /// Serves the generated OpenAPI handlers from the Hummingbird router. Our own transport rather than
-/// a generic adapter for one reason: a request that carries no body must reach the generated code as
-/// *no* body, or an operation whose body is optional (a claim without filters) fails to decode an
-/// empty one.
+/// a generic adapter for two reasons: a request that carries no body must reach the generated code
+/// as *no* body, or an operation whose body is optional (a claim without filters) fails to decode an
+/// empty one; and an answer a handler wrote itself (`PreparedJSON`) replaces the generated one.
 struct RouterTransport: ServerTransport {
     /// Where the operations go: a group carrying the middleware only the API needs.
     let routes: RouterGroup<AppRequestContext>
@@ -29,8 +29,9 @@ struct RouterTransport: ServerTransport {
                 : nil
             let parameters = Dictionary(
                 context.parameters.map { (String($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-            let (response, responseBody) = try await handler(
-                request.head, body, ServerRequestMetadata(pathParameters: parameters))
+            let (response, responseBody) = try await PreparedJSON.serve {
+                try await handler(request.head, body, ServerRequestMetadata(pathParameters: parameters))
+            }
             return Response(
                 status: response.status, headers: response.headerFields, body: Self.responseBody(responseBody))
         }

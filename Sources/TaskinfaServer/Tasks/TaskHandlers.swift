@@ -14,7 +14,8 @@ extension APIImplementation {
             sort: query.sort, order: query.order
         ).domain().resolvingMe(as: scope.workerID ?? scope.userID)
         let page = try await store.tasks.list(scope, try TaskQuery(filter: filter, limit: query.limit, cursor: query.cursor))
-        return .ok(.init(body: .json(.init(tasks: page.items.map(Components.Schemas.Task.init), nextCursor: page.nextCursor))))
+        let list = Components.Schemas.TaskList(tasks: page.items.map(Components.Schemas.Task.init), nextCursor: page.nextCursor)
+        return .ok(.init(body: .json(try PreparedJSON.answer(list, empty: .init(tasks: [])))))
     }
 
     func countTasks(_ input: Operations.CountTasks.Input) async throws -> Operations.CountTasks.Output {
@@ -39,15 +40,13 @@ extension APIImplementation {
         let statuses = query.status.map { Set($0.map(\.domain)) } ?? Set(TaskStatus.allCases)
         let board = try await store.tasks.board(
             scope, filter, columns: TaskStatus.allCases.filter(statuses.contains), limit: query.limit ?? 30)
-        return .ok(
-            .init(
-                body: .json(
-                    .init(
-                        columns: board.map { column in
-                            .init(
-                                status: .init(column.status), count: column.count,
-                                tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
-                        }))))
+        let columns = Components.Schemas.Board(
+            columns: board.map { column in
+                .init(
+                    status: .init(column.status), count: column.count,
+                    tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
+            })
+        return .ok(.init(body: .json(try PreparedJSON.answer(columns, empty: .init(columns: [])))))
     }
 
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {

@@ -1,0 +1,46 @@
+import Foundation
+import HTTPTypes
+import OpenAPIRuntime
+import Synchronization
+import TaskinfaCore
+
+/// JSON answers written by `JSONText` in one pass instead of by the generated server's
+/// `JSONEncoder`, for the answers that carry many tasks (a list page, the board). Encoding a page
+/// of 100 cards through `JSONEncoder` was half of the server's time for it; the generated code has
+/// no way to swap its encoder, so a handler encodes the value itself, leaves the bytes with the
+/// request (`Slot`), and gives the generated code an empty value of the same type to encode
+/// instead. `RouterTransport` then answers with the handler's bytes. The value is the generated
+/// type itself, encoded through its own `Encodable` conformance, so the JSON has the same members
+/// and values as the generated encoding would (`PreparedJSONTests` holds the two side by side).
+enum PreparedJSON {
+    /// Where the operation being served leaves its bytes; set by `RouterTransport`.
+    @TaskLocal static var slot: Slot?
+
+    final class Slot: Sendable {
+        private let bytes = Mutex<Data?>(nil)
+
+        func put(_ data: Data) { bytes.withLock { $0 = data } }
+        func take() -> Data? { bytes.withLock { $0.take() } }
+    }
+
+    /// What a handler returns for `value`: `empty`, with `value`'s JSON left for the transport; or
+    /// `value` itself when no transport waits for bytes (the generated code encodes it then).
+    static func answer<Value: Encodable>(_ value: Value, empty: Value) throws -> Value {
+        guard let slot else { return value }
+        slot.put(try JSONText.encode(value))
+        return empty
+    }
+
+    /// Runs an operation with a slot and swaps in the bytes it left there, if any.
+    static func serve(
+        _ operation: () async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let slot = Slot()
+        var (response, body) = try await $slot.withValue(slot) { try await operation() }
+        if let data = slot.take() {
+            body = HTTPBody(data)
+            response.headerFields[.contentLength] = nil
+        }
+        return (response, body)
+    }
+}
