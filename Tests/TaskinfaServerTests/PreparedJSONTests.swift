@@ -5,7 +5,7 @@ import Testing
 
 @testable import TaskinfaServer
 
-/// The pages of tasks answered by `JSONText` (`PreparedJSON`) hold the same JSON values as the
+/// The pages of tasks written member by member (`PreparedJSON`) hold the same JSON values as the
 /// generated server's own encoding of them: every member of a task, set and unset.
 @Suite struct PreparedJSONTests {
     /// What the generated server writes: `JSONEncoder` with its dates from our transcoder.
@@ -17,6 +17,12 @@ import Testing
             try container.encode(try RFC3339DateTranscoder().encode(date))
         }
         return JSONValue(parsing: try encoder.encode(value))
+    }
+
+    static func written(_ value: some JSONWritable) -> JSONValue? {
+        var json = JSONWriter()
+        value.write(to: &json)
+        return JSONValue(parsing: json.bytes)
     }
 
     static func full() -> TaskItem {
@@ -44,17 +50,16 @@ import Testing
     @Test func aPageOfTasksIsTheSameJSONEitherWay() throws {
         let tasks = [Self.full(), Self.bare()].map(Components.Schemas.Task.init)
         for list in [Components.Schemas.TaskList(tasks: tasks, nextCursor: "next"), .init(tasks: [])] {
-            let prepared = try #require(JSONValue(parsing: try JSONText.encode(list)))
-            #expect(prepared == (try Self.generated(list)))
+            #expect(Self.written(list) == (try Self.generated(list)))
         }
         let board = Components.Schemas.Board(columns: [
             .init(status: .todo, count: 7, tasks: tasks, nextCursor: "c"), .init(status: .done, count: 0, tasks: []),
         ])
-        #expect(JSONValue(parsing: try JSONText.encode(board)) == (try Self.generated(board)))
+        #expect(Self.written(board) == (try Self.generated(board)))
     }
 
     @Test func withoutATransportWaitingTheValueGoesToTheGeneratedCode() throws {
         let list = Components.Schemas.TaskList(tasks: [.init(Self.bare())])
-        #expect(try PreparedJSON.answer(list, empty: .init(tasks: [])) == list)
+        #expect(PreparedJSON.answer(list, empty: .init(tasks: [])) == list)
     }
 }

@@ -4,14 +4,14 @@ import OpenAPIRuntime
 import Synchronization
 import TaskinfaCore
 
-/// JSON answers written by `JSONText` in one pass instead of by the generated server's
+/// JSON answers written member by member (`JSONWritable`) instead of by the generated server's
 /// `JSONEncoder`, for the answers that carry many tasks (a list page, the board). Encoding a page
 /// of 100 cards through `JSONEncoder` was half of the server's time for it; the generated code has
-/// no way to swap its encoder, so a handler encodes the value itself, leaves the bytes with the
+/// no way to swap its encoder, so a handler writes the value itself, leaves the bytes with the
 /// request (`Slot`), and gives the generated code an empty value of the same type to encode
 /// instead. `RouterTransport` then answers with the handler's bytes. The value is the generated
-/// type itself, encoded through its own `Encodable` conformance, so the JSON has the same members
-/// and values as the generated encoding would (`PreparedJSONTests` holds the two side by side).
+/// type itself, so the members are the schema's (`PreparedJSONTests` holds the two encodings side
+/// by side).
 enum PreparedJSON {
     /// Where the operation being served leaves its bytes; set by `RouterTransport`.
     @TaskLocal static var slot: Slot?
@@ -25,9 +25,11 @@ enum PreparedJSON {
 
     /// What a handler returns for `value`: `empty`, with `value`'s JSON left for the transport; or
     /// `value` itself when no transport waits for bytes (the generated code encodes it then).
-    static func answer<Value: Encodable>(_ value: Value, empty: Value) throws -> Value {
+    static func answer<Value: JSONWritable>(_ value: Value, empty: Value) -> Value {
         guard let slot else { return value }
-        slot.put(try JSONText.encode(value))
+        var json = JSONWriter(capacity: 64 * 1024)
+        value.write(to: &json)
+        slot.put(Data(json.bytes))
         return empty
     }
 

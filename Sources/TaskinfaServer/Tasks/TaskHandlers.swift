@@ -15,7 +15,7 @@ extension APIImplementation {
         ).domain().resolvingMe(as: scope.workerID ?? scope.userID)
         let page = try await store.tasks.list(scope, try TaskQuery(filter: filter, limit: query.limit, cursor: query.cursor))
         let list = Components.Schemas.TaskList(tasks: page.items.map(Components.Schemas.Task.init), nextCursor: page.nextCursor)
-        return .ok(.init(body: .json(try PreparedJSON.answer(list, empty: .init(tasks: [])))))
+        return .ok(.init(body: .json(PreparedJSON.answer(list, empty: .init(tasks: [])))))
     }
 
     func countTasks(_ input: Operations.CountTasks.Input) async throws -> Operations.CountTasks.Output {
@@ -46,7 +46,7 @@ extension APIImplementation {
                     status: .init(column.status), count: column.count,
                     tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
             })
-        return .ok(.init(body: .json(try PreparedJSON.answer(columns, empty: .init(columns: [])))))
+        return .ok(.init(body: .json(PreparedJSON.answer(columns, empty: .init(columns: [])))))
     }
 
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {
