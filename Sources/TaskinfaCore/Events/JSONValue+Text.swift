@@ -20,60 +20,45 @@ extension JSONValue {
     }
 
     /// The value as compact JSON text, object keys sorted, `/` not escaped: what `JSONEncoder`
-    /// with `.sortedKeys` and `.withoutEscapingSlashes` writes.
+    /// with `.sortedKeys` and `.withoutEscapingSlashes` writes. Written as bytes (strings quoted
+    /// as `JSONText` quotes them): appending to a `String` scalar by scalar cost a create more
+    /// than its audit entry's insert.
     public var jsonText: String {
-        var text = ""
-        write(into: &text)
-        return text
+        var bytes: [UInt8] = []
+        write(into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    private func write(into text: inout String) {
+    private func write(into bytes: inout [UInt8]) {
         switch self {
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
+        case .null: bytes.append(contentsOf: "null".utf8)
+        case .bool(let value): bytes.append(contentsOf: (value ? "true" : "false").utf8)
         case .number(let value):
             if value == value.rounded(), abs(value) < 1e15 {
-                text += String(Int64(value))
+                bytes.append(contentsOf: String(Int64(value)).utf8)
             } else if value.isFinite {
-                text += "\(value)"
+                bytes.append(contentsOf: "\(value)".utf8)
             } else {
-                text += "null"
+                bytes.append(contentsOf: "null".utf8)
             }
-        case .string(let value): Self.writeQuoted(value, into: &text)
+        case .string(let value): JSONOutput.appendQuoted(value, to: &bytes)
         case .array(let items):
-            text += "["
+            bytes.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                item.write(into: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                item.write(into: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         case .object(let fields):
-            text += "{"
+            bytes.append(UInt8(ascii: "{"))
             for (index, key) in fields.keys.sorted().enumerated() {
-                if index > 0 { text += "," }
-                Self.writeQuoted(key, into: &text)
-                text += ":"
-                fields[key]!.write(into: &text)
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONOutput.appendQuoted(key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                fields[key]!.write(into: &bytes)
             }
-            text += "}"
+            bytes.append(UInt8(ascii: "}"))
         }
-    }
-
-    private static func writeQuoted(_ value: String, into text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += "\\u00" + String(scalar.value >> 4, radix: 16) + String(scalar.value & 0xF, radix: 16)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 }
 
