@@ -39,7 +39,9 @@ enum PreparedJSON {
     ) async throws -> (HTTPResponse, HTTPBody?) {
         let slot = Slot()
         var (response, body) = try await $slot.withValue(slot) { try await operation() }
-        if let data = slot.take() {
+        // Only the answer the handler wrote for is replaced: anything else (a refusal a middleware
+        // made of it) keeps its own body.
+        if let data = slot.take(), response.status == .ok {
             body = HTTPBody(data)
             response.headerFields[.contentLength] = nil
         }
