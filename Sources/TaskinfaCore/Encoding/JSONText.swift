@@ -66,20 +66,18 @@ final class JSONOutput {
             writeString((value as! URL).absoluteString)
         } else if type == ObjectIdentifier(Data.self) {
             writeString((value as! Data).base64EncodedString())
-        } else if let digits = Self.otherIntegerTypes[type] {
-            bytes.append(contentsOf: digits(value).utf8)
+        } else if Self.otherIntegerTypes.contains(type) {
+            bytes.append(contentsOf: String(describing: value).utf8)
         } else {
             return false
         }
         return true
     }
 
-    /// The integer types less often met, each with its decimal digits.
-    private static let otherIntegerTypes: [ObjectIdentifier: @Sendable (Any) -> String] = [
-        ObjectIdentifier(Int32.self): { String($0 as! Int32) }, ObjectIdentifier(Int16.self): { String($0 as! Int16) },
-        ObjectIdentifier(Int8.self): { String($0 as! Int8) }, ObjectIdentifier(UInt.self): { String($0 as! UInt) },
-        ObjectIdentifier(UInt64.self): { String($0 as! UInt64) }, ObjectIdentifier(UInt32.self): { String($0 as! UInt32) },
-        ObjectIdentifier(UInt16.self): { String($0 as! UInt16) }, ObjectIdentifier(UInt8.self): { String($0 as! UInt8) },
+    /// The integer types less often met (an integer's description is its decimal digits).
+    private static let otherIntegerTypes: Set<ObjectIdentifier> = [
+        ObjectIdentifier(Int32.self), ObjectIdentifier(Int16.self), ObjectIdentifier(Int8.self), ObjectIdentifier(UInt.self),
+        ObjectIdentifier(UInt64.self), ObjectIdentifier(UInt32.self), ObjectIdentifier(UInt16.self), ObjectIdentifier(UInt8.self),
     ]
 
     private func writeInteger(_ number: some BinaryInteger) {

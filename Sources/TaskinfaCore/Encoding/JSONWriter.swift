@@ -20,7 +20,7 @@ public struct JSONWriter {
 
     /// The next member's name; its value follows.
     public mutating func key(_ name: StaticString) {
-        if afterValue { bytes.append(UInt8(ascii: ",")) }
+        beginValue()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: "\":".utf8)
@@ -53,6 +53,9 @@ public struct JSONWriter {
     public mutating func member(_ name: StaticString, _ value: Date?) { if let value { key(name); date(value) } }
     public mutating func member(_ name: StaticString, _ value: Int) { key(name); integer(value) }
     public mutating func member(_ name: StaticString, _ value: Bool) { key(name); bool(value) }
+    public mutating func member(_ name: StaticString, _ value: (some JSONWritable)?) {
+        if let value { key(name); value.write(to: &self) }
+    }
 
     private mutating func beginValue() {
         if afterValue { bytes.append(UInt8(ascii: ",")) }

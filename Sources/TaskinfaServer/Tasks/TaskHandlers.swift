@@ -40,13 +40,13 @@ extension APIImplementation {
         let statuses = query.status.map { Set($0.map(\.domain)) } ?? Set(TaskStatus.allCases)
         let board = try await store.tasks.board(
             scope, filter, columns: TaskStatus.allCases.filter(statuses.contains), limit: query.limit ?? 30)
-        let columns = Components.Schemas.Board(
+        let answer = Components.Schemas.Board(
             columns: board.map { column in
                 .init(
                     status: .init(column.status), count: column.count,
                     tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
             })
-        return .ok(.init(body: .json(PreparedJSON.answer(columns, empty: .init(columns: [])))))
+        return .ok(.init(body: .json(PreparedJSON.answer(answer, empty: .init(columns: [])))))
     }
 
     func createTask(_ input: Operations.CreateTask.Input) async throws -> Operations.CreateTask.Output {

@@ -68,28 +68,34 @@ extension Components.Schemas.Task: JSONWritable {
         json.member("updated_at", updatedAt)
         json.member("started_at", startedAt)
         json.member("completed_at", completedAt)
-        if let agent {
-            json.key("agent")
-            json.openObject()
-            json.member("claimed_by", agent.claimedBy)
-            json.member("execution_id", agent.executionId)
-            json.member("failed_attempts", agent.failedAttempts)
-            json.member("flagged_at", agent.flaggedAt)
-            json.member("flag_reason", agent.flagReason)
-            json.member("branch", agent.branch)
-            json.member("commit", agent.commit)
-            json.member("awaiting_reply_since", agent.awaitingReplySince)
-            json.closeObject()
-        }
-        if let summary {
-            json.key("summary")
-            json.openObject()
-            json.member("comments", summary.comments)
-            json.member("subtasks", summary.subtasks)
-            json.member("subtasks_done", summary.subtasksDone)
-            json.member("blocked", summary.blocked)
-            json.closeObject()
-        }
+        json.member("agent", agent)
+        json.member("summary", summary)
+        json.closeObject()
+    }
+}
+
+extension Components.Schemas.AgentState: JSONWritable {
+    public func write(to json: inout JSONWriter) {
+        json.openObject()
+        json.member("claimed_by", claimedBy)
+        json.member("execution_id", executionId)
+        json.member("failed_attempts", failedAttempts)
+        json.member("flagged_at", flaggedAt)
+        json.member("flag_reason", flagReason)
+        json.member("branch", branch)
+        json.member("commit", commit)
+        json.member("awaiting_reply_since", awaitingReplySince)
+        json.closeObject()
+    }
+}
+
+extension Components.Schemas.TaskSummary: JSONWritable {
+    public func write(to json: inout JSONWriter) {
+        json.openObject()
+        json.member("comments", comments)
+        json.member("subtasks", subtasks)
+        json.member("subtasks_done", subtasksDone)
+        json.member("blocked", blocked)
         json.closeObject()
     }
 }
