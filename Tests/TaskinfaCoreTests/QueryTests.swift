@@ -6,8 +6,16 @@ import Testing
     @Test func searchTermsAreWordsOnly() throws {
         let query = try SearchQuery(#"  Auth" OR tok*en:(x) ^NEAR "#)
         #expect(query.terms == ["auth", "or", "tok", "en", "x", "near"])
-        #expect(query.fts5Expression == #""auth"* "or"* "tok"* "en"* "x"* "near"*"#)
+        #expect(query.fts5Expression == #""auth"* AND "or"* AND "tok"* AND "en"* AND "x"* AND "near"*"#)
         #expect(query.tsQuery == "'auth':* & 'or':* & 'tok':* & 'en':* & 'x':* & 'near':*")
+    }
+
+    @Test func aPrefixCanStandForTheWordsItMatches() throws {
+        let query = try SearchQuery("tok auth se")
+        let expression = query.fts5Expression(words: ["tok": ["token", "tokens"], "auth": ["author"], "se": []])
+        #expect(expression == #"("token" OR "tokens") AND "author" AND "se"*"#)
+        // A word is only ever a quoted string, whatever it holds.
+        #expect(query.fts5Expression(words: ["tok": [#"a" OR "b"#]]) == #""a"" OR ""b" AND "auth"* AND "se"*"#)
     }
 
     @Test func searchKeepsLettersOfEveryScript() throws {

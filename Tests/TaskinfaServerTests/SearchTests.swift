@@ -5,6 +5,8 @@ import NIOFoundationCompat
 import TaskinfaCore
 import Testing
 
+@testable import TaskinfaStore
+
 @Suite struct SearchTests {
     @Test func searchStaysCorrectThroughEditsMovesCommentsAndDeletes() async throws {
         try await TestApp.run { api in
@@ -51,6 +53,42 @@ import Testing
             let sorted = try await api.call(
                 .get, "/api/v1/workspaces/\(account.workspaceID)/tasks?q=billing&sort=created_at", as: account.credential)
             #expect(sorted.json["tasks"]?.array?.compactMap { $0["key"]?.string } == ["RR-1", "RR-2"])
+        }
+    }
+
+    /// A prefix longer than the index's prefix index is looked up as the words it begins
+    /// (`SearchWords`); the answer must be the one the prefix itself gives, whichever way it goes.
+    @Test func aLongPrefixFindsEveryWordItBegins() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "LP")
+            let base = "/api/v1/workspaces/\(account.workspaceID)/tasks"
+            func search(_ q: String) async throws -> Set<String> {
+                let reply = try await api.call(.get, base + "?q=\(q)&limit=100", as: account.credential)
+                #expect(reply.status == .ok, "\(reply.text)")
+                return Set(reply.json["tasks"]?.array?.compactMap { $0["title"]?.string } ?? [])
+            }
+            for title in ["zebra crossing", "Zebrafish tank", "two zebras", "zebroid", "ÜBERWEISUNG prüfen"] {
+                try await api.task(account, project: project, title: title)
+            }
+            _ = try await api.call(.delete, "/api/v1/tasks/LP-4", as: account.credential)
+            _ = try await api.call(.post, "/api/v1/tasks/LP-1/comments", json: ["body": "zebrawood sample"], as: account.credential)
+            #expect(try await search("zebr") == ["zebra crossing", "Zebrafish tank", "two zebras"])
+            #expect(try await search("zebraw") == ["zebra crossing"])
+            #expect(try await search("zebras%20cross").isEmpty)
+            #expect(try await search("two%20zebr") == ["two zebras"])
+            #expect(try await search("%C3%BCberw") == ["ÜBERWEISUNG prüfen"])
+            #expect(try await search("uberw") == ["ÜBERWEISUNG prüfen"])
+
+            // More words than are worth looking up one by one: the prefix answers as it is.
+            var many = Set<String>()
+            for index in 0..<(SearchWords.maxWords + 4) {
+                let title = "quartz\(String(UnicodeScalar(UInt8(97 + index))))x mine"
+                many.insert(title)
+                try await api.task(account, project: project, title: title)
+            }
+            #expect(try await search("quartz") == many)
+            #expect(try await search("quartzb") == ["quartzbx mine"])
         }
     }
 

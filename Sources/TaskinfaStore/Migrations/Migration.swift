@@ -30,5 +30,6 @@ extension Migration {
         .m008TwoFactorAndAudit,
         .m009SingleSignOn,
         .m010ClaimQueueIndex,
+        .m011SearchVocabulary,
     ]
 }

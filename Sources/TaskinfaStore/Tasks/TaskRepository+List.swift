@@ -25,8 +25,9 @@ extension TaskRepository {
                     && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
                     && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
                 let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
+                let words = dialect == .sqlite ? try await SearchWords.lookUp(search, on: sql) : SearchWords()
                 statement += SearchSQL.rankedHits(
-                    search, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
+                    search, words: words, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
                 statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
                 // A few best hits: start from them. SQLite would otherwise walk every task of the
                 // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
@@ -75,7 +76,9 @@ extension TaskRepository {
             // Grouped by the board index's own column, so without other filters the count is read
             // from the index alone.
             if let search = try filter.query.map({ try SearchQuery($0) }) {
-                statement += SearchSQL.rankedHits(search, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
+                let words = dialect == .sqlite ? try await SearchWords.lookUp(search, on: sql) : SearchWords()
+                statement += SearchSQL.rankedHits(
+                    search, words: words, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
                 statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
             } else {
                 statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
@@ -195,7 +198,7 @@ enum SearchSQL {
     static let candidates = 2_000
 
     static func rankedHits(
-        _ search: SearchQuery, workspace: String, dialect: SQLDialectKind, top: Int?, scored: Bool = true
+        _ search: SearchQuery, words: SearchWords, workspace: String, dialect: SQLDialectKind, top: Int?, scored: Bool = true
     ) -> SQLQueryString {
         // Ties are broken by the task's row id here and in the final ORDER BY alike, so every page
         // of a relevance listing draws from the same order.
@@ -207,8 +210,8 @@ enum SearchSQL {
             // The workspace id is indexed as one token; columns are weighted title > labels >
             // description, and a comment match counts half.
             let token = workspace.replacingOccurrences(of: "_", with: "")
-            let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression))"
-            let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression))"
+            let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression(words: words.tasks)))"
+            let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression(words: words.comments)))"
             let taskScore: SQLQueryString = scored ? "taskinfa_rank(task_search, 0.0, 10.0, 5.0, 1.0)" : "0"
             let commentScore: SQLQueryString = scored ? "taskinfa_rank(comment_search, 0.0, 1.0) * 0.5" : "0"
             return """
