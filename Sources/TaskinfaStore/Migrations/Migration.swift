@@ -31,5 +31,6 @@ extension Migration {
         .m009SingleSignOn,
         .m010ClaimQueueIndex,
         .m011SearchVocabulary,
+        .m012SearchKeyedByWorkspace,
     ]
 }

@@ -10,7 +10,8 @@ struct Migrator {
     /// Arbitrary constant naming the migration lock (PostgreSQL advisory locks take a number).
     static let lockKey = 7_355_608
 
-    func migrate() async throws {
+    /// Applies every pending step up to `last` (all of them unless a test upgrades in stages).
+    func migrate(through last: Int = .max) async throws {
         let dialect = database.dialect
         try await database.withSchemaConnection { sql in
             if dialect == .postgres { try await sql.raw("SELECT pg_advisory_lock(\(literal: Self.lockKey))").run() }
@@ -21,7 +22,7 @@ struct Migrator {
                         version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
                     """
                 ).run()
-                try await Self.applyPending(on: sql, dialect: dialect)
+                try await Self.applyPending(on: sql, dialect: dialect, through: last)
                 if dialect == .postgres { try await sql.raw("SELECT pg_advisory_unlock(\(literal: Self.lockKey))").run() }
             } catch {
                 if dialect == .postgres { try? await sql.raw("SELECT pg_advisory_unlock(\(literal: Self.lockKey))").run() }
@@ -30,7 +31,7 @@ struct Migrator {
         }
     }
 
-    private static func applyPending(on sql: any SQLDatabase, dialect: SQLDialectKind) async throws {
+    private static func applyPending(on sql: any SQLDatabase, dialect: SQLDialectKind, through last: Int) async throws {
         let applied = Set(try await sql.raw("SELECT version FROM schema_migrations").all().map {
             try $0.decode(column: "version", as: Int.self)
         })
@@ -39,7 +40,7 @@ struct Migrator {
             throw DatabaseError.migration(
                 "the database has schema version \(unknown), newer than this binary knows; upgrade taskinfa")
         }
-        for migration in Migration.all where !applied.contains(migration.version) {
+        for migration in Migration.all where !applied.contains(migration.version) && migration.version <= last {
             let foreignKeysOff = dialect == .sqlite && migration.foreignKeysOffOnSQLite
             if foreignKeysOff { try await sql.raw("PRAGMA foreign_keys = OFF").run() }
             do {

@@ -207,24 +207,24 @@ enum SearchSQL {
         let newest = SQLQueryString(top.map { " ORDER BY \(newestKey) DESC LIMIT \(max(candidates, $0))" } ?? "")
         switch dialect {
         case .sqlite:
-            // The workspace id is indexed as one token; columns are weighted title > labels >
-            // description, and a comment match counts half.
-            let token = workspace.replacingOccurrences(of: "_", with: "")
-            let taskMatch = "workspace:\(token) AND {title labels description}:(\(search.fts5Expression(words: words.tasks)))"
-            let commentMatch = "workspace:\(token) AND body:(\(search.fts5Expression(words: words.comments)))"
-            let taskScore: SQLQueryString = scored ? "taskinfa_rank(task_search, 0.0, 10.0, 5.0, 1.0)" : "0"
-            let commentScore: SQLQueryString = scored ? "taskinfa_rank(comment_search, 0.0, 1.0) * 0.5" : "0"
+            // A workspace's rows are one range of the indexes' ids (`SearchKey`); columns are
+            // weighted title > labels > description, and a comment match counts half.
+            let taskMatch = search.fts5Expression(words: words.tasks)
+            let commentMatch = search.fts5Expression(words: words.comments)
+            let range = SearchKey.range(of: workspace)
+            let taskScore: SQLQueryString = scored ? "taskinfa_rank(task_search, 10.0, 5.0, 1.0)" : "0"
+            let commentScore: SQLQueryString = scored ? "taskinfa_rank(comment_search, 1.0) * 0.5" : "0"
             return """
                 WITH hits(row_id, score) AS (
                     SELECT row_id, score FROM (
                         SELECT row_id, score FROM (
-                            SELECT rowid AS row_id, \(taskScore) AS score
-                            FROM task_search WHERE task_search MATCH \(bind: taskMatch)\(newest))\(best))
+                            SELECT \(SearchKey.rowID("rowid")) AS row_id, \(taskScore) AS score
+                            FROM task_search WHERE task_search MATCH \(bind: taskMatch) AND rowid \(range)\(newest))\(best))
                     UNION ALL
                     SELECT row_id, score FROM (
                         SELECT ht.row_id AS row_id, c.score AS score FROM (
-                            SELECT rowid AS comment_row, \(commentScore) AS score
-                            FROM comment_search WHERE comment_search MATCH \(bind: commentMatch)\(newest)) c
+                            SELECT \(SearchKey.rowID("rowid")) AS comment_row, \(commentScore) AS score
+                            FROM comment_search WHERE comment_search MATCH \(bind: commentMatch) AND rowid \(range)\(newest)) c
                         JOIN comments hc ON hc.row_id = c.comment_row JOIN tasks ht ON ht.id = hc.task_id\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
