@@ -77,8 +77,8 @@ import Testing
             #expect(try await search("zebraw") == ["zebra crossing"])
             #expect(try await search("zebras%20cross").isEmpty)
             #expect(try await search("two%20zebr") == ["two zebras"])
+            // Not plain ASCII: left to each engine's own folding, which both share for this.
             #expect(try await search("%C3%BCberw") == ["ÜBERWEISUNG prüfen"])
-            #expect(try await search("uberw") == ["ÜBERWEISUNG prüfen"])
 
             // More words than are worth looking up one by one: the prefix answers as it is.
             var many = Set<String>()

@@ -28,7 +28,7 @@ import Testing
             try await sql.raw("INSERT INTO comment_search (rowid, body) VALUES (1, 'zebrawood zebra')").run()
         }
         let words = try await store.database.read { sql in
-            try await SearchWords.lookUp(try SearchQuery("zebr quartz ab zébr"), on: sql)
+            try await SearchWords.lookUp(try SearchQuery("zebr quartz ab zébr"), dialect: .sqlite, on: sql)
         }
         #expect(words.tasks["zebr"] == ["zebra", "zebrafish", "zebras"])
         #expect(words.comments["zebr"] == ["zebra", "zebrawood"])

@@ -28,9 +28,10 @@ struct SearchWords: Sendable {
 
     /// Looks the prefixes of `search` up in both vocabularies, in one statement: from each prefix,
     /// the first word at or after it, then from each word found the next, while they begin with it.
-    static func lookUp(_ search: SearchQuery, on sql: any SQLDatabase) async throws -> SearchWords {
+    /// PostgreSQL has no such vocabulary to read (nor the merge to avoid): none there.
+    static func lookUp(_ search: SearchQuery, dialect: SQLDialectKind, on sql: any SQLDatabase) async throws -> SearchWords {
         let prefixes = prefixes(of: search)
-        guard !prefixes.isEmpty else { return SearchWords() }
+        guard dialect == .sqlite, !prefixes.isEmpty else { return SearchWords() }
         var values: SQLQueryString = ""
         for (index, prefix) in prefixes.enumerated() {
             values += index == 0 ? "(\(bind: prefix))" : ", (\(bind: prefix))"

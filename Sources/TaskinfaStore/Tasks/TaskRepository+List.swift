@@ -25,7 +25,7 @@ extension TaskRepository {
                     && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
                     && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
                 let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
-                let words = dialect == .sqlite ? try await SearchWords.lookUp(search, on: sql) : SearchWords()
+                let words = try await SearchWords.lookUp(search, dialect: dialect, on: sql)
                 statement += SearchSQL.rankedHits(
                     search, words: words, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
                 statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
@@ -76,7 +76,7 @@ extension TaskRepository {
             // Grouped by the board index's own column, so without other filters the count is read
             // from the index alone.
             if let search = try filter.query.map({ try SearchQuery($0) }) {
-                let words = dialect == .sqlite ? try await SearchWords.lookUp(search, on: sql) : SearchWords()
+                let words = try await SearchWords.lookUp(search, dialect: dialect, on: sql)
                 statement += SearchSQL.rankedHits(
                     search, words: words, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
                 statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
