@@ -34,6 +34,18 @@ import Testing
         #expect(words.comments["zebr"] == ["zebra", "zebrawood"])
         // Twenty words: more than are worth looking up, so the prefix stays.
         #expect(words.tasks["quartz"] == nil)
+        // Words spread over many index segments (one per transaction) still come in order.
+        for (offset, word) in ["zebrine", "zebrass", "zebrano"].enumerated() {
+            try await store.database.write(workspace: nil) { sql in
+                try await sql.raw(
+                    "INSERT INTO task_search (rowid, title, labels, description) VALUES (\(bind: 100 + offset), \(bind: word), '', '')"
+                ).run()
+            }
+        }
+        let spread = try await store.database.read { sql in
+            try await SearchWords.lookUp(try SearchQuery("zebr"), dialect: .sqlite, on: sql)
+        }
+        #expect(spread.tasks["zebr"] == ["zebra", "zebrafish", "zebrano", "zebras", "zebrass", "zebrine"])
         // Covered by the prefix index, or folded by the tokenizer: not looked up.
         #expect(SearchWords.prefixes(of: try SearchQuery("zebr quartz ab zébr zebr")) == ["zebr", "quartz"])
     }
