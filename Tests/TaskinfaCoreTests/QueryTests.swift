@@ -6,7 +6,7 @@ import Testing
     @Test func searchTermsAreWordsOnly() throws {
         let query = try SearchQuery(#"  Auth" OR tok*en:(x) ^NEAR "#)
         #expect(query.terms == ["auth", "or", "tok", "en", "x", "near"])
-        #expect(query.fts5Expression == #""auth"* AND "or"* AND "tok"* AND "en"* AND "x"* AND "near"*"#)
+        #expect(query.fts5Expression() == #""auth"* AND "or"* AND "tok"* AND "en"* AND "x"* AND "near"*"#)
         #expect(query.tsQuery == "'auth':* & 'or':* & 'tok':* & 'en':* & 'x':* & 'near':*")
     }
 

@@ -23,15 +23,12 @@ public struct SearchQuery: Equatable, Sendable {
         self.terms = Array(words.prefix(Self.maxTerms))
     }
 
-    /// FTS5 MATCH expression: each term a quoted prefix, AND-ed.
-    public var fts5Expression: String { fts5Expression(words: [:]) }
-
-    /// FTS5 MATCH expression in which a term found in `words` stands for those whole words, any
+    /// FTS5 MATCH expression, terms AND-ed: a term found in `words` stands for those whole words, any
     /// of which may match (`("token" OR "tokens")` for `tok`): the same matches as the prefix, but
     /// FTS5 can step through a few words' postings lazily, while a prefix its index doesn't cover
     /// makes it merge every posting of every such word before the first row. A term without
-    /// words stays a prefix.
-    public func fts5Expression(words: [String: [String]]) -> String {
+    /// words stays a quoted prefix.
+    public func fts5Expression(words: [String: [String]] = [:]) -> String {
         terms.map { term in
             guard let whole = words[term], !whole.isEmpty else { return Self.quoted(term) + "*" }
             if whole.count == 1 { return Self.quoted(whole[0]) }

@@ -9,56 +9,8 @@ extension TaskRepository {
     public func list(_ scope: WorkspaceScope, _ query: TaskQuery) async throws -> Page<TaskItem> {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
-            var filter = query.filter
-            if let parent = filter.parentID, parent != "none" {
-                filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
-            }
-            let search = try filter.query.map { try SearchQuery($0) }
-            let sort = query.sort
-            let descending = query.direction == .desc
-            var statement: SQLQueryString = ""
-            if let search {
-                // Ranked by relevance with nothing else to filter: only the best `offset + limit`
-                // matches of each index can make the page, so neither index is read past them.
-                let unfiltered =
-                    sort == .relevance && filter.projectID == nil && (filter.statuses ?? []).isEmpty
-                    && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
-                    && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
-                let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
-                let words = try await SearchWords.lookUp(search, dialect: dialect, on: sql)
-                statement += SearchSQL.rankedHits(
-                    search, words: words, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
-                statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
-                // A few best hits: start from them. SQLite would otherwise walk every task of the
-                // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
-                let join: SQLQueryString = top != nil && dialect == .sqlite ? "CROSS JOIN" : "JOIN"
-                statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
-            } else {
-                statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + TaskRow.from
-            }
-            statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
-            statement += Self.conditions(for: filter, workspace: scope.workspaceID)
-            let keys = Self.sortKeys(sort)
-            if let cursor = query.cursor, sort != .relevance {
-                statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
-            }
-            let direction = descending ? " DESC" : ""
-            statement += " ORDER BY " + SQLQueryString(keys.map { $0 + direction }.joined(separator: ", "))
-            statement += " LIMIT \(literal: query.limit + 1)"
-            let offset = query.cursor?.offset ?? 0
-            if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
-
-            let rows = try await sql.raw(statement).all()
-            let tasks = try rows.prefix(query.limit).map(TaskRow.taskWithSummary(from:))
-            var next: String?
-            if rows.count > query.limit, let last = tasks.last {
-                next = PageCursor(
-                    sort: sort.rawValue, direction: query.direction.rawValue,
-                    values: sort == .relevance ? [] : Self.cursorValues(of: last, sort: sort),
-                    offset: sort == .relevance ? offset + query.limit : nil
-                ).encoded()
-            }
-            return Page(items: tasks, nextCursor: next)
+            let filter = try await ReadyFilter.make(query.filter, scope: scope, dialect: dialect, on: sql)
+            return try await Self.page(query, filter, scope: scope, dialect: dialect, on: sql)
         }
     }
 
@@ -67,47 +19,131 @@ extension TaskRepository {
     public func counts(_ scope: WorkspaceScope, _ filter: TaskFilter) async throws -> [TaskStatus: Int] {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
-            var filter = filter
-            filter.statuses = nil
-            if let parent = filter.parentID, parent != "none" {
-                filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
-            }
-            var statement: SQLQueryString = ""
-            // Grouped by the board index's own column, so without other filters the count is read
-            // from the index alone.
-            if let search = try filter.query.map({ try SearchQuery($0) }) {
-                let words = try await SearchWords.lookUp(search, dialect: dialect, on: sql)
-                statement += SearchSQL.rankedHits(
-                    search, words: words, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
-                statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
-            } else {
-                statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
-            }
-            statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
-            statement += Self.conditions(for: filter, workspace: scope.workspaceID)
-            statement += " GROUP BY t.status_order"
-            var counts: [TaskStatus: Int] = [:]
-            for row in try await sql.raw(statement).all() {
-                let order = try row.int("status_order")
-                if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
-            }
-            return counts
+            let filter = try await ReadyFilter.make(filter, scope: scope, dialect: dialect, on: sql)
+            return try await Self.columnCounts(filter, scope: scope, dialect: dialect, on: sql)
         }
     }
 
-    /// What a board shows first: each column's count and first page, under one filter.
+    /// What a board shows first: each column's count and first page, under one filter, read at
+    /// once (the filter made ready once for all of them).
     public func board(_ scope: WorkspaceScope, _ filter: TaskFilter, columns: [TaskStatus], limit: Int) async throws
         -> [(status: TaskStatus, count: Int, page: Page<TaskItem>)]
     {
-        let counts = try await counts(scope, filter)
-        var board: [(status: TaskStatus, count: Int, page: Page<TaskItem>)] = []
-        for status in columns {
-            var columnFilter = filter
-            columnFilter.statuses = [status]
-            let page = try await list(scope, try TaskQuery(filter: columnFilter, limit: limit, cursor: nil))
-            board.append((status, counts[status, default: 0], page))
+        let dialect = store.database.dialect
+        return try await store.database.read { sql in
+            let ready = try await ReadyFilter.make(filter, scope: scope, dialect: dialect, on: sql)
+            let counts = try await Self.columnCounts(ready, scope: scope, dialect: dialect, on: sql)
+            var board: [(status: TaskStatus, count: Int, page: Page<TaskItem>)] = []
+            for status in columns {
+                var columnFilter = filter
+                columnFilter.statuses = [status]
+                var column = ready
+                column.filter.statuses = [status]
+                let query = try TaskQuery(filter: columnFilter, limit: limit, cursor: nil)
+                let page = try await Self.page(query, column, scope: scope, dialect: dialect, on: sql)
+                board.append((status, counts[status, default: 0], page))
+            }
+            return board
         }
-        return board
+    }
+
+    /// A filter made ready for SQL on one connection: its parent reference resolved to an id, its
+    /// search parsed and the search's prefixes looked up (`SearchWords`).
+    struct ReadyFilter: Sendable {
+        var filter: TaskFilter
+        let search: SearchQuery?
+        let words: SearchWords
+
+        static func make(_ filter: TaskFilter, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase)
+            async throws -> ReadyFilter
+        {
+            var filter = filter
+            if let parent = filter.parentID, parent != "none" {
+                filter.parentID = try await TaskRow.resolve(parent, scope: scope, on: sql)
+            }
+            let search = try filter.query.map { try SearchQuery($0) }
+            var words = SearchWords()
+            if let search { words = try await SearchWords.lookUp(search, dialect: dialect, on: sql) }
+            return ReadyFilter(filter: filter, search: search, words: words)
+        }
+    }
+
+    /// One page of `query`, whose filter `ready` is, made ready.
+    private static func page(
+        _ query: TaskQuery, _ ready: ReadyFilter, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
+    ) async throws -> Page<TaskItem> {
+        let filter = ready.filter
+        let sort = query.sort
+        let descending = query.direction == .desc
+        var statement: SQLQueryString = ""
+        if let search = ready.search {
+            // Ranked by relevance with nothing else to filter: only the best `offset + limit`
+            // matches of each index can make the page, so neither index is read past them.
+            let unfiltered =
+                sort == .relevance && filter.projectID == nil && (filter.statuses ?? []).isEmpty
+                && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
+                && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
+            let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
+            statement += SearchSQL.rankedHits(
+                search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
+            statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
+            // A few best hits: start from them. SQLite would otherwise walk every task of the
+            // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
+            let join: SQLQueryString = top != nil && dialect == .sqlite ? "CROSS JOIN" : "JOIN"
+            statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
+        } else {
+            statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + TaskRow.from
+        }
+        statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
+        statement += Self.conditions(for: filter, workspace: scope.workspaceID)
+        let keys = Self.sortKeys(sort)
+        if let cursor = query.cursor, sort != .relevance {
+            statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
+        }
+        let direction = descending ? " DESC" : ""
+        statement += " ORDER BY " + SQLQueryString(keys.map { $0 + direction }.joined(separator: ", "))
+        statement += " LIMIT \(literal: query.limit + 1)"
+        let offset = query.cursor?.offset ?? 0
+        if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
+
+        let rows = try await sql.raw(statement).all()
+        let tasks = try rows.prefix(query.limit).map(TaskRow.taskWithSummary(from:))
+        var next: String?
+        if rows.count > query.limit, let last = tasks.last {
+            next = PageCursor(
+                sort: sort.rawValue, direction: query.direction.rawValue,
+                values: sort == .relevance ? [] : Self.cursorValues(of: last, sort: sort),
+                offset: sort == .relevance ? offset + query.limit : nil
+            ).encoded()
+        }
+        return Page(items: tasks, nextCursor: next)
+    }
+
+    /// The counts per column of the tasks `ready` lets through, whatever columns it names.
+    private static func columnCounts(
+        _ ready: ReadyFilter, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
+    ) async throws -> [TaskStatus: Int] {
+        var filter = ready.filter
+        filter.statuses = nil
+        var statement: SQLQueryString = ""
+        // Grouped by the board index's own column, so without other filters the count is read
+        // from the index alone.
+        if let search = ready.search {
+            statement += SearchSQL.rankedHits(
+                search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
+            statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
+        } else {
+            statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
+        }
+        statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
+        statement += Self.conditions(for: filter, workspace: scope.workspaceID)
+        statement += " GROUP BY t.status_order"
+        var counts: [TaskStatus: Int] = [:]
+        for row in try await sql.raw(statement).all() {
+            let order = try row.int("status_order")
+            if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
+        }
+        return counts
     }
 
     static func conditions(for filter: TaskFilter, workspace: String) -> SQLQueryString {
