@@ -72,6 +72,13 @@ def start_worker_from(command, team):
     return process
 
 
+def texts_of(driver, selector):
+    """The texts of what matches, read in one step: the log redraws its visible lines as lines arrive,
+    so an element found in one WebDriver call may be gone by the next."""
+    return driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0])].map(element => element.textContent)", selector)
+
+
 def api_until(check, timeout=60, what="condition"):
     deadline = time.time() + timeout
     last = None
@@ -159,15 +166,25 @@ def test_a_running_agents_log_streams_live_and_stop_ends_it(agent_server, team, 
     api = team["api"]
     console_errors(driver)  # drain: the wizard's refused settings were expected
     task = api.task(team["workspace"], team["project"], "Stream some output", status="todo")
+    try:
+        watch_and_stop_the_stream(driver, agent_server, team, task)
+    finally:
+        # A failure above must not leave the worker busy with an endless stream for the tests after.
+        for execution in api.call("GET", f"/tasks/{task['key']}/executions", expect=200)["executions"]:
+            if execution["status"] == "running":
+                api.call("POST", f"/tasks/{task['id']}/executions/{execution['id']}/cancel")
+
+
+def watch_and_stop_the_stream(driver, agent_server, team, task):
+    api = team["api"]
     driver.get(f"{agent_server.base}/w/{team['workspace']}/tasks/{task['key']}")
     # The running execution's log opens by itself and fills as the agent prints.
     wait_css(driver, ".execution[data-status='running'] .log-scroller", timeout=30)
-    wait(driver, 30).until(lambda d: any("streaming" in line.text for line in d.find_elements(By.CSS_SELECTOR, ".log-line")))
+    wait(driver, 30).until(lambda d: any("streaming" in text for text in texts_of(d, ".log-line")))
     # ANSI colours became classes on spans; no markup came from the agent's text.
     driver.execute_script("document.querySelector('.log-scroller').scrollTop = 0")
-    wait(driver, 5).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".log-line .ansi-fg-red"))
-    red = driver.find_element(By.CSS_SELECTOR, ".log-line .ansi-fg-red")
-    assert red.text.startswith("coloured line")
+    red = wait(driver, 5).until(lambda d: texts_of(d, ".log-line .ansi-fg-red"))
+    assert red[0].startswith("coloured line"), red
     assert "\x1b" not in driver.find_element(By.CSS_SELECTOR, ".log-lines").text
     # Scrolling up pauses following; the search finds a line.
     follow = driver.find_element(By.CSS_SELECTOR, ".log-toolbar button[aria-pressed]")
