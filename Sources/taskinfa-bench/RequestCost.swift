@@ -13,10 +13,15 @@ import TaskinfaServer
 /// socket, so nearly every instruction counted is the server's.
 struct RequestCost: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "request-cost", abstract: "Send a fixed number of task creates over HTTP to the application in this process.")
+        commandName: "request-cost", abstract: "Send a fixed number of task creates or moves over HTTP to the application in this process.")
 
-    @Option(help: "How many creates to send (after twenty to warm up).")
+    enum Route: String, ExpressibleByArgument { case create, move }
+
+    @Option(help: "How many requests to send (after twenty to warm up).")
     var count: Int = 100
+
+    @Option(help: "What each request does: create a task, or move one of twenty tasks within its column.")
+    var route: Route = .create
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("taskinfa-request-cost-\(UUID().uuidString)").path
@@ -54,11 +59,34 @@ struct RequestCost: AsyncParsableCommand {
         // loop should count the server's work, not the client's), words only, so no escaping.
         var generator = RepeatableGenerator()
         let texts = (0..<20).map { _ in (Workload.title(&generator), Workload.description(&generator)) }
-        for index in 0..<(count + 20) {
+        func create(_ index: Int) throws -> PlainHTTP.Reply {
             let (title, description) = texts[index % texts.count]
             let body = #"{"project_id":"\#(project)","title":"\#(title) \#(index)","description":"\#(description)"}"#
             let reply = try client.send("POST", "/api/v1/workspaces/\(workspace)/tasks", body: body, headers: bearer)
             guard reply.status == 201 else { throw BenchError.unexpected("create answered \(reply.status)") }
+            return reply
+        }
+        switch route {
+        case .create:
+            for index in 0..<(count + 20) { _ = try create(index) }
+        case .move:
+            // Twenty tasks, each move puts one before another (the bench's move phase, in one column).
+            let created = try (0..<20).map { index in
+                let task = (try? JSONSerialization.jsonObject(with: create(index).body)) as? [String: Any]
+                guard let id = task?["id"] as? String, let status = task?["status"] as? String else {
+                    throw BenchError.unexpected("create answered without an id")
+                }
+                return (id: id, status: status)
+            }
+            let moves = created.indices.map { index in
+                let (task, anchor) = (created[index], created[(index * 7 + 3) % created.count])
+                return (path: "/api/v1/tasks/\(task.id)/move", body: #"{"status":"\#(anchor.status)","before_id":"\#(anchor.id)"}"#)
+            }
+            for index in 0..<(count + 20) {
+                let move = moves[index % moves.count]
+                let reply = try client.send("POST", move.path, body: move.body, headers: bearer)
+                guard reply.status == 200 else { throw BenchError.unexpected("move answered \(reply.status)") }
+            }
         }
     }
 }

@@ -69,10 +69,13 @@ import Testing
         for list in [Components.Schemas.TaskList(tasks: tasks, nextCursor: "next"), .init(tasks: [])] {
             #expect(Self.written(list) == (try Self.generated(list)))
         }
-        let board = Components.Schemas.Board(columns: [
+        let columns: [Components.Schemas.BoardColumn] = [
             .init(status: .todo, count: 7, tasks: tasks, nextCursor: "c"), .init(status: .done, count: 0, tasks: []),
-        ])
-        #expect(Self.written(board) == (try Self.generated(board)))
+        ]
+        for truncated in [nil, false, true] {
+            let board = Components.Schemas.Board(columns: columns, searchTruncated: truncated)
+            #expect(Self.written(board) == (try Self.generated(board)))
+        }
     }
 
     @Test func withoutATransportWaitingTheValueGoesToTheGeneratedCode() throws {

@@ -25,8 +25,8 @@ extension APIImplementation {
             projectId: query.projectId, priority: query.priority, label: query.label, assignee: query.assignee,
             parentId: query.parentId, q: query.q, dueFrom: query.dueFrom, dueTo: query.dueTo
         ).domain().validated().resolvingMe(as: scope.workerID ?? scope.userID)
-        let counts = try await store.tasks.counts(scope, filter)
-        return .ok(.init(body: .json(.init(counts: .init(counts)))))
+        let counted = try await store.tasks.counts(scope, filter)
+        return .ok(.init(body: .json(.init(counts: .init(counted.counts), searchTruncated: filter.query.map { _ in counted.searchTruncated }))))
     }
 
     func getBoard(_ input: Operations.GetBoard.Input) async throws -> Operations.GetBoard.Output {
@@ -41,11 +41,12 @@ extension APIImplementation {
         let board = try await store.tasks.board(
             scope, filter, columns: TaskStatus.allCases.filter(statuses.contains), limit: query.limit ?? 30)
         let answer = Components.Schemas.Board(
-            columns: board.map { column in
+            columns: board.columns.map { column in
                 .init(
                     status: .init(column.status), count: column.count,
                     tasks: column.page.items.map(Components.Schemas.Task.init), nextCursor: column.page.nextCursor)
-            })
+            },
+            searchTruncated: filter.query.map { _ in board.searchTruncated })
         return .ok(.init(body: .json(PreparedJSON.answer(answer, empty: .init(columns: [])))))
     }
 

@@ -30,6 +30,7 @@ extension Components.Schemas.Board: JSONWritable {
             json.closeObject()
         }
         json.closeArray()
+        if let searchTruncated { json.member("search_truncated", searchTruncated) }
         json.closeObject()
     }
 }

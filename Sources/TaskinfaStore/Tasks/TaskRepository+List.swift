@@ -9,31 +9,36 @@ extension TaskRepository {
     public func list(_ scope: WorkspaceScope, _ query: TaskQuery) async throws -> Page<TaskItem> {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
-            let filter = try await ReadyFilter.make(query.filter, scope: scope, dialect: dialect, on: sql)
+            let filter = try await ReadyFilter.make(
+                query.filter, hits: query.sort != .relevance, scope: scope, dialect: dialect, on: sql)
             return try await Self.page(query, filter, scope: scope, dialect: dialect, on: sql)
         }
     }
 
     /// How many tasks of each column match the filter (its columns and sort aside): the board's
-    /// counts, one grouped scan of the same rows the list pages through.
-    public func counts(_ scope: WorkspaceScope, _ filter: TaskFilter) async throws -> [TaskStatus: Int] {
+    /// counts, one grouped scan of the same rows the list pages through. Under a search, of the
+    /// tasks it shows (`SearchHits`); `searchTruncated` says when more match.
+    public func counts(_ scope: WorkspaceScope, _ filter: TaskFilter) async throws
+        -> (counts: [TaskStatus: Int], searchTruncated: Bool)
+    {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
-            let filter = try await ReadyFilter.make(filter, scope: scope, dialect: dialect, on: sql)
-            return try await Self.columnCounts(filter, scope: scope, dialect: dialect, on: sql)
+            let filter = try await ReadyFilter.make(filter, hits: true, scope: scope, dialect: dialect, on: sql)
+            let counts = try await Self.columnCounts(filter, scope: scope, dialect: dialect, on: sql)
+            return (counts, filter.hits?.truncated ?? false)
         }
     }
 
     /// What a board shows first: each column's count and first page, under one filter, read at
-    /// once (the filter made ready once for all of them).
+    /// once (the filter made ready once for all of them, a search's matches found once).
     public func board(_ scope: WorkspaceScope, _ filter: TaskFilter, columns: [TaskStatus], limit: Int) async throws
-        -> [(status: TaskStatus, count: Int, page: Page<TaskItem>)]
+        -> TaskBoard
     {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
-            let ready = try await ReadyFilter.make(filter, scope: scope, dialect: dialect, on: sql)
+            let ready = try await ReadyFilter.make(filter, hits: true, scope: scope, dialect: dialect, on: sql)
             let counts = try await Self.columnCounts(ready, scope: scope, dialect: dialect, on: sql)
-            var board: [(status: TaskStatus, count: Int, page: Page<TaskItem>)] = []
+            var board = TaskBoard(columns: [], searchTruncated: ready.hits?.truncated ?? false)
             for status in columns {
                 var columnFilter = filter
                 columnFilter.statuses = [status]
@@ -41,21 +46,24 @@ extension TaskRepository {
                 column.filter.statuses = [status]
                 let query = try TaskQuery(filter: columnFilter, limit: limit, cursor: nil)
                 let page = try await Self.page(query, column, scope: scope, dialect: dialect, on: sql)
-                board.append((status, counts[status, default: 0], page))
+                board.columns.append((status, counts[status, default: 0], page))
             }
             return board
         }
     }
 
     /// A filter made ready for SQL on one connection: its parent reference resolved to an id, its
-    /// search parsed and the search's prefixes looked up (`SearchWords`).
+    /// search parsed, the search's prefixes looked up (`SearchWords`) and, for listings in another
+    /// order than relevance, its matches found (`hits`).
     struct ReadyFilter: Sendable {
         var filter: TaskFilter
         let search: SearchQuery?
         let words: SearchWords
+        let hits: SearchHits?
 
-        static func make(_ filter: TaskFilter, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase)
-            async throws -> ReadyFilter
+        static func make(
+            _ filter: TaskFilter, hits findHits: Bool, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
+        ) async throws -> ReadyFilter
         {
             var filter = filter
             if let parent = filter.parentID, parent != "none" {
@@ -63,8 +71,14 @@ extension TaskRepository {
             }
             let search = try filter.query.map { try SearchQuery($0) }
             var words = SearchWords()
-            if let search { words = try await SearchWords.lookUp(search, dialect: dialect, on: sql) }
-            return ReadyFilter(filter: filter, search: search, words: words)
+            var hits: SearchHits?
+            if let search {
+                words = try await SearchWords.lookUp(search, dialect: dialect, on: sql)
+                if findHits {
+                    hits = try await SearchHits.find(search, words: words, workspace: scope.workspaceID, dialect: dialect, on: sql)
+                }
+            }
+            return ReadyFilter(filter: filter, search: search, words: words, hits: hits)
         }
     }
 
@@ -76,25 +90,31 @@ extension TaskRepository {
         let sort = query.sort
         let descending = query.direction == .desc
         var statement: SQLQueryString = ""
-        if let search = ready.search {
-            // Ranked by relevance with nothing else to filter: only the best `offset + limit`
-            // matches of each index can make the page, so neither index is read past them.
+        if let hits = ready.hits, sort != .relevance {
+            if hits.rowIDs.isEmpty { return Page(items: [], nextCursor: nil) }
+            statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + hits.source(dialect: dialect) + TaskRow.projectJoin
+            statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
+        } else if let search = ready.search {
+            // Ranked by relevance (a listing in another order was made ready with its hits). With
+            // nothing else to filter, only the best `offset + limit` matches of each index can
+            // make the page, so neither index is read past them.
             let unfiltered =
-                sort == .relevance && filter.projectID == nil && (filter.statuses ?? []).isEmpty
+                filter.projectID == nil && (filter.statuses ?? []).isEmpty
                 && (filter.priorities ?? []).isEmpty && filter.label == nil && filter.assignee == nil
                 && filter.parentID == nil && filter.dueFrom == nil && filter.dueTo == nil
             let top = unfiltered ? (query.cursor?.offset ?? 0) + query.limit + 1 : nil
             statement += SearchSQL.rankedHits(
-                search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: top, scored: sort == .relevance)
+                search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: top)
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
-            // A few best hits: start from them. SQLite would otherwise walk every task of the
-            // workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
-            let join: SQLQueryString = top != nil && dialect == .sqlite ? "CROSS JOIN" : "JOIN"
+            // Start from the hits (at most the newest candidates). SQLite would otherwise walk every
+            // task of the workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
+            let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
             statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
+            statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
         } else {
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + TaskRow.from
+            statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
         }
-        statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
         statement += Self.conditions(for: filter, workspace: scope.workspaceID)
         let keys = Self.sortKeys(sort)
         if let cursor = query.cursor, sort != .relevance {
@@ -125,15 +145,14 @@ extension TaskRepository {
     ) async throws -> [TaskStatus: Int] {
         var filter = ready.filter
         filter.statuses = nil
-        var statement: SQLQueryString = ""
         // Grouped by the board index's own column, so without other filters the count is read
         // from the index alone.
-        if let search = ready.search {
-            statement += SearchSQL.rankedHits(
-                search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: nil, scored: false)
-            statement += "SELECT t.status_order, COUNT(*) AS n FROM ranked r JOIN tasks t ON t.row_id = r.row_id"
+        var statement: SQLQueryString = "SELECT t.status_order, COUNT(*) AS n"
+        if let hits = ready.hits {
+            if hits.rowIDs.isEmpty { return [:] }
+            statement += hits.source(dialect: dialect)
         } else {
-            statement += "SELECT t.status_order, COUNT(*) AS n FROM tasks t"
+            statement += " FROM tasks t"
         }
         statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
         statement += Self.conditions(for: filter, workspace: scope.workspaceID)
@@ -222,25 +241,32 @@ extension TaskRepository {
     }
 }
 
-/// The full-text part of a task query, per dialect: a `ranked(row_id, score)` CTE of the tasks
-/// whose title, labels, description or comments match, lower score = better match.
+/// A board as first shown: each column's count and first page, and whether a search matched more
+/// tasks than it shows (`SearchHits`).
+public struct TaskBoard: Sendable {
+    public var columns: [(status: TaskStatus, count: Int, page: Page<TaskItem>)]
+    public var searchTruncated: Bool
+}
+
+/// The full-text part of a task query ranked by relevance, per dialect: a `ranked(row_id, score)`
+/// CTE of the tasks whose title, labels, description or comments match, lower score = better match.
 ///
-/// With `top`, only the best `top` matches of the task index and of the comment index are kept, and
-/// a word found in very many tasks is ranked among its newest `candidates` matches: scoring every
-/// match of a common word (a tenth of a million-task workspace) costs more than the answer is
-/// worth, and what people look for is most often recent. Without `scored`, every score is 0 (a
-/// count, or a listing in another order, needs the matches, not their rank).
+/// A word found in very many tasks is ranked among its newest `candidates` matches of each index
+/// (or the newest `top`, when a page reaches further): scoring every match of a common word (a
+/// tenth of a million-task workspace) costs more than the answer is worth, and what people look
+/// for is most often recent. With `top`, only the best `top` of them are kept. Listings in another
+/// order draw from the same newest matches (`SearchHits`).
 enum SearchSQL {
     static let candidates = 2_000
 
     static func rankedHits(
-        _ search: SearchQuery, words: SearchWords, workspace: String, dialect: SQLDialectKind, top: Int?, scored: Bool = true
+        _ search: SearchQuery, words: SearchWords, workspace: String, dialect: SQLDialectKind, top: Int?
     ) -> SQLQueryString {
         // Ties are broken by the task's row id here and in the final ORDER BY alike, so every page
         // of a relevance listing draws from the same order.
         let best = SQLQueryString(top.map { " ORDER BY score, row_id LIMIT \($0)" } ?? "")
         let newestKey = dialect == .sqlite ? "rowid" : "ht.row_id"
-        let newest = SQLQueryString(top.map { " ORDER BY \(newestKey) DESC LIMIT \(max(candidates, $0))" } ?? "")
+        let newest = SQLQueryString(" ORDER BY \(newestKey) DESC LIMIT " + String(max(candidates, top ?? 0)))
         switch dialect {
         case .sqlite:
             // A workspace's rows are one range of the indexes' ids (`SearchKey`); columns are
@@ -248,8 +274,8 @@ enum SearchSQL {
             let taskMatch = search.fts5Expression(words: words.tasks)
             let commentMatch = search.fts5Expression(words: words.comments)
             let range = SearchKey.range(of: workspace)
-            let taskScore: SQLQueryString = scored ? "taskinfa_rank(task_search, 10.0, 5.0, 1.0)" : "0"
-            let commentScore: SQLQueryString = scored ? "taskinfa_rank(comment_search, 1.0) * 0.5" : "0"
+            let taskScore: SQLQueryString = "taskinfa_rank(task_search, 10.0, 5.0, 1.0)"
+            let commentScore: SQLQueryString = "taskinfa_rank(comment_search, 1.0) * 0.5"
             return """
                 WITH hits(row_id, score) AS (
                     SELECT row_id, score FROM (
@@ -266,8 +292,8 @@ enum SearchSQL {
 
                 """
         case .postgres:
-            let taskScore: SQLQueryString = scored ? "-ts_rank(c.search_vector, query.q)" : "0"
-            let commentScore: SQLQueryString = scored ? "-ts_rank(c.search_vector, query.q) * 0.5" : "0"
+            let taskScore: SQLQueryString = "-ts_rank(c.search_vector, query.q)"
+            let commentScore: SQLQueryString = "-ts_rank(c.search_vector, query.q) * 0.5"
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
