@@ -71,7 +71,7 @@ final class SQLiteBackend: DatabaseBackend {
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         guard let readers = await state.readers else { throw DatabaseError.closed }
         let logger = self.logger
-        return try await readers.with { handle in try await body(SQLiteSession(handle, logger: logger, inline: true)) }
+        return try await readers.with { handle in try await body(SQLiteSession(handle, logger: logger)) }
     }
 
     func write<T: Sendable>(
