@@ -406,6 +406,30 @@ def test_a_column_of_hundreds_pages_in_and_never_renders_them_all(server, person
     assert "WEB-1" in column_keys(driver, "backlog")
 
 
+def test_a_search_matching_more_than_the_board_shows_says_so(server, person, driver):
+    api, workspace, project = person["api"], person["workspace"], person["project"]
+    # One more match than a search considers (the newest 2,000).
+    for n in range(2001):
+        api.task(workspace, project, f"Needle {n + 1}")
+    api.task(workspace, project, "Haystack needle", status="todo")
+    open_board(driver, server, person, "?q=needle")
+    notice = wait_visible(driver, ".search-truncated")
+    assert "newest 2,000" in notice.text
+    counts = [int(element.text) for element in driver.find_elements(By.CSS_SELECTOR, ".column-count")]
+    assert sum(counts) == 2000, counts
+    # The newest is shown, the oldest left out.
+    assert "WEB-2002" in column_keys(driver, "todo")
+    screenshot(driver, "board-search-truncated")
+    assert not axe_violations(driver, "board-search-truncated"), axe_violations(driver, "board-search-truncated")
+    emulate_theme(driver, "dark")
+    assert not axe_violations(driver, "board-search-truncated-dark"), axe_violations(driver, "board-search-truncated-dark")
+    emulate_theme(driver, "light")
+    # A search that matches fewer says nothing.
+    driver.get(f"{server.base}/w/{workspace}?q=haystack")
+    wait(driver).until(lambda d: column_keys(d, "todo") == ["WEB-2002"])
+    assert not driver.find_element(By.CSS_SELECTOR, ".search-truncated").is_displayed()
+
+
 def test_a_finger_drags_a_card_by_its_grip(server, person, driver):
     from selenium.webdriver.common.actions import interaction
     from selenium.webdriver.common.actions.action_builder import ActionBuilder

@@ -32,6 +32,7 @@ export class BoardData {
     this.byID = new Map();
     this.listeners = new Set();
     this.generation = 0;
+    this.searchTruncated = false;
   }
 
   /** Calls handler(statuses) when columns change. */
@@ -70,6 +71,8 @@ export class BoardData {
     }
     board ??= (await request('GET', path)).data;
     if (generation !== this.generation) return;
+    // A search shows the newest matches only (the server says when there were more).
+    this.searchTruncated = board.search_truncated === true;
     for (const { status, count, tasks, next_cursor: cursor } of board.columns) {
       const column = this.columns.get(status);
       column.count = count;

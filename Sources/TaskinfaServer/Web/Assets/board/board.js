@@ -86,12 +86,16 @@ export function mountBoard(container, { workspaceID, route, directory, onOpenTas
   });
   let filterElement = bar();
 
+  // Said when a search matched more tasks than the board shows (the newest ones).
+  const truncatedNotice = h('p', { class: 'notice search-truncated', role: 'status', hidden: true, text: t('board.searchTruncated') });
+
   let painted = false;
   const load = async () => {
     container.setAttribute('aria-busy', 'true');
     try {
       for (const view of views.values()) view.reset();
       await data.load(visibleColumns());
+      truncatedNotice.hidden = !data.searchTruncated;
       if (!directoryIn) {
         await directory.ready;
         directoryIn = true;
@@ -249,7 +253,7 @@ export function mountBoard(container, { workspaceID, route, directory, onOpenTas
 
   replace(container,
     h('h1', { class: 'visually-hidden', text: t('board.title') }),
-    filterElement, bulk.element, columnTabs, columnsElement);
+    filterElement, truncatedNotice, bulk.element, columnTabs, columnsElement);
   layout();
   const ready = load();
 

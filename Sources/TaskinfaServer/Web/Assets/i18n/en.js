@@ -52,6 +52,7 @@ export const messages = {
   'board.taskCount.other': '{count} tasks',
   'board.loadingMore': 'Loading more…',
   'board.emptyColumn': 'No tasks here',
+  'board.searchTruncated': 'More tasks match this search than the board shows: these are the newest 2,000. Add words to narrow it.',
   'board.moved': '{key} moved to {column}, position {position} of {total}',
   'board.movedSimple': '{key} moved to {column}',
   'board.moveRefused': '{key} could not move: {reason}',
