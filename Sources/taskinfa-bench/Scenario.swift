@@ -137,6 +137,9 @@ struct Scenario: Sendable {
             let searches = try await Self.searches(client, workspace: workspace)
             report.add("search, \(searchTasks / 1000)k tasks, p50", searches.percentile(50), "ms")
             report.add("search, \(searchTasks / 1000)k tasks, p95", searches.percentile(95), "ms", target: "< 10 ms")
+            let boards = try await Self.boardSearches(client, workspace: workspace)
+            report.add("whole board under a search, \(searchTasks / 1000)k tasks, p50", boards.percentile(50), "ms")
+            report.add("whole board under a search, \(searchTasks / 1000)k tasks, p95", boards.percentile(95), "ms", target: "< 50 ms")
             report.add("resident memory after the search corpus", server.residentMegabytes, "MB")
         }
     }
@@ -233,11 +236,20 @@ struct Scenario: Sendable {
 
     /// 300 searches as people type them (`Workload.query`), one after another.
     static func searches(_ client: Client, workspace: String) async throws -> Samples {
+        try await searches(client, count: 300) { query in "/api/v1/workspaces/\(workspace)/tasks?q=\(query)&limit=50" }
+    }
+
+    /// 100 whole boards (every column's count and first page) under a search as people type it.
+    static func boardSearches(_ client: Client, workspace: String) async throws -> Samples {
+        try await searches(client, count: 100) { query in "/api/v1/workspaces/\(workspace)/board?q=\(query)&limit=30" }
+    }
+
+    private static func searches(_ client: Client, count: Int, path: (String) -> String) async throws -> Samples {
         var searches = Samples()
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<300 {
+        for _ in 0..<count {
             let query = Workload.query(&generator).addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed)!
-            let (status, milliseconds, _) = try await client.timed(.GET, "/api/v1/workspaces/\(workspace)/tasks?q=\(query)&limit=50")
+            let (status, milliseconds, _) = try await client.timed(.GET, path(query))
             guard status == 200 else { throw BenchError.unexpected("search answered \(status)") }
             searches.add(milliseconds)
         }

@@ -28,6 +28,15 @@ import Testing
         #expect(many.searchTruncated)
         // The newest matches of the task index, and the task whose comment matches.
         #expect(many.columns.map(\.count).reduce(0, +) == SearchSQL.candidates + 1)
+        // Each column's first page in board order (and the other way round), with a cursor for more.
+        let backlog = try #require(many.columns.first { $0.status == .backlog })
+        #expect(backlog.page.items.map(\.title) == (extra + 1...extra + 30).map { "needle \($0)" })
+        #expect(backlog.page.nextCursor != nil)
+        let reversed = try await store.tasks.board(
+            scope, TaskFilter(query: "needle", sort: .position, order: .desc), columns: [.todo, .backlog], limit: 2)
+        #expect(reversed.columns.map { $0.page.items.map(\.title) } == [
+            ["needle 2000 haystack", "needle 1900 haystack"], ["quiet task", "needle 2099"],
+        ])
         let (counts, truncated) = try await store.tasks.counts(scope, TaskFilter(query: "needle"))
         #expect(truncated && counts.values.reduce(0, +) == SearchSQL.candidates + 1)
         // The fill puts each task at the bottom of its column (every hundredth in To Do, the rest

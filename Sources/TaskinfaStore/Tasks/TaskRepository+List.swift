@@ -37,13 +37,28 @@ extension TaskRepository {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
             let ready = try await ReadyFilter.make(filter, hits: true, scope: scope, dialect: dialect, on: sql)
-            let counts = try await Self.columnCounts(ready, scope: scope, dialect: dialect, on: sql)
+            let order = try TaskQuery(filter: filter, limit: limit, cursor: nil)
             var board = TaskBoard(columns: [], searchTruncated: ready.hits?.truncated ?? false)
+            // Under a search (in another order than relevance) the matches are placed in their
+            // columns, in the board's order, in one statement: that gives the counts, and each
+            // column's page then looks up only its first `limit + 1` instead of every match again.
+            var counts: [TaskStatus: Int] = [:]
+            var placed: [TaskStatus: [Int64]]?
+            if let hits = ready.hits, order.sort != .relevance {
+                let columnsOfHits = try await Self.columnsOfHits(hits, ready, order, scope: scope, dialect: dialect, on: sql)
+                counts = columnsOfHits.mapValues(\.count)
+                placed = columnsOfHits
+            } else {
+                counts = try await Self.columnCounts(ready, scope: scope, dialect: dialect, on: sql)
+            }
             for status in columns {
                 var columnFilter = filter
                 columnFilter.statuses = [status]
                 var column = ready
                 column.filter.statuses = [status]
+                if let placed, let hits = ready.hits {
+                    column.hits = SearchHits(rowIDs: Array(placed[status, default: []].prefix(limit + 1)), truncated: hits.truncated)
+                }
                 let query = try TaskQuery(filter: columnFilter, limit: limit, cursor: nil)
                 let page = try await Self.page(query, column, scope: scope, dialect: dialect, on: sql)
                 board.columns.append((status, counts[status, default: 0], page))
@@ -59,7 +74,7 @@ extension TaskRepository {
         var filter: TaskFilter
         let search: SearchQuery?
         let words: SearchWords
-        let hits: SearchHits?
+        var hits: SearchHits?
 
         static func make(
             _ filter: TaskFilter, hits findHits: Bool, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
@@ -120,8 +135,7 @@ extension TaskRepository {
         if let cursor = query.cursor, sort != .relevance {
             statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
         }
-        let direction = descending ? " DESC" : ""
-        statement += " ORDER BY " + SQLQueryString(keys.map { $0 + direction }.joined(separator: ", "))
+        statement += Self.orderBy(sort, descending: descending)
         statement += " LIMIT \(literal: query.limit + 1)"
         let offset = query.cursor?.offset ?? 0
         if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
@@ -137,6 +151,27 @@ extension TaskRepository {
             ).encoded()
         }
         return Page(items: tasks, nextCursor: next)
+    }
+
+    /// The matches of a search the filter lets through (whatever columns it names), per column, each
+    /// column's in the order `query` lists them.
+    private static func columnsOfHits(
+        _ hits: SearchHits, _ ready: ReadyFilter, _ query: TaskQuery, scope: WorkspaceScope, dialect: SQLDialectKind,
+        on sql: any SQLDatabase
+    ) async throws -> [TaskStatus: [Int64]] {
+        guard !hits.rowIDs.isEmpty else { return [:] }
+        var filter = ready.filter
+        filter.statuses = nil
+        var statement: SQLQueryString = "SELECT t.row_id, t.status_order" + hits.source(dialect: dialect)
+        statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)" + Self.conditions(for: filter, workspace: scope.workspaceID)
+        statement += Self.orderBy(query.sort, descending: query.direction == .desc)
+        var columns: [TaskStatus: [Int64]] = [:]
+        for row in try await sql.raw(statement).all() {
+            let order = try row.int("status_order")
+            guard let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) else { continue }
+            columns[status, default: []].append(try row.decode(column: "row_id", as: Int64.self))
+        }
+        return columns
     }
 
     /// The counts per column of the tasks `ready` lets through, whatever columns it names.
@@ -193,6 +228,12 @@ extension TaskRepository {
         case let parent?: sql += " AND t.parent_id = \(bind: parent)"
         }
         return sql
+    }
+
+    /// ` ORDER BY …` for a sort.
+    static func orderBy(_ sort: TaskSort, descending: Bool) -> SQLQueryString {
+        let direction = descending ? " DESC" : ""
+        return " ORDER BY " + SQLQueryString(sortKeys(sort).map { $0 + direction }.joined(separator: ", "))
     }
 
     /// The ORDER BY expressions of each sort; the last is always the id, making the order total.
