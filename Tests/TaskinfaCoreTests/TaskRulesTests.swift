@@ -4,6 +4,11 @@ import Testing
 @testable import TaskinfaCore
 
 @Suite struct TaskRulesTests {
+    @Test func aBoardPositionNamesItsStatus() {
+        for status in TaskStatus.allCases { #expect(TaskStatus(boardOrder: status.boardOrder) == status) }
+        #expect(TaskStatus(boardOrder: 5) == nil && TaskStatus(boardOrder: -1) == nil)
+    }
+
     @Test func labelsAreTrimmedAndDeduplicatedCaseInsensitively() throws {
         #expect(try TaskRules.labels([" Bug ", "bug", "UI", "ui ", "docs"]) == ["Bug", "UI", "docs"])
     }

@@ -31,6 +31,15 @@ import Testing
             #expect(board.json["search_truncated"]?.bool == false)
             #expect(board.json["columns"]?.array?.compactMap { $0["count"]?.int } == [0, 2, 0, 1, 1])
             #expect(board.json["columns"]?[1]?["tasks"]?.array?.count == 2)
+            // The counts follow moves between columns and projects, and deletes; a move within a
+            // column changes nothing (they are kept by the database as the tasks change).
+            try await api.call(.post, "/api/v1/tasks/WEB-1/move", json: ["status": "in_progress"], as: owner.credential)
+            try await api.call(.post, "/api/v1/tasks/WEB-2/move", json: ["status": "todo", "before_id": "OPS-1"], as: owner.credential)
+            try await api.call(.delete, "/api/v1/tasks/WEB-4", as: owner.credential)
+            let later = try await api.call(.get, base, as: owner.credential).json["counts"]
+            #expect(later?["todo"]?.int == 2 && later?["in_progress"]?.int == 1 && later?["review"]?.int == 0 && later?["done"]?.int == 1)
+            let ops = try await api.call(.get, base + "?project_id=\(other)", as: owner.credential).json["counts"]
+            #expect(ops?["todo"]?.int == 1 && ops?["in_progress"]?.int == 0)
             let stranger = try await api.signUp("Eve")
             #expect(try await api.call(.get, base, as: stranger.credential).status == .notFound)
             #expect(try await api.call(.get, base + "?priority=soon", as: owner.credential).status == .badRequest)

@@ -17,6 +17,12 @@ public enum TaskStatus: String, Codable, CaseIterable, Sendable {
         }
     }
 
+    /// The status at a board position (`boardOrder`), as the database stores it for sorting.
+    public init?(boardOrder: Int) {
+        guard let status = Self.allCases.first(where: { $0.boardOrder == boardOrder }) else { return nil }
+        self = status
+    }
+
     /// Review and done count as finished work: the task has a completion time.
     public var isFinished: Bool { self == .review || self == .done }
 

@@ -100,7 +100,7 @@ public struct AnalyticsRepository: Sendable {
         var counts = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.map { ($0, 0) })
         for row in rows {
             let order = try row.int("column_order")
-            if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
+            if let status = TaskStatus(boardOrder: order) { counts[status] = try row.int("n") }
         }
         return counts
     }

@@ -32,5 +32,6 @@ extension Migration {
         .m010ClaimQueueIndex,
         .m011SearchVocabulary,
         .m012SearchKeyedByWorkspace,
+        .m013ColumnCounts,
     ]
 }

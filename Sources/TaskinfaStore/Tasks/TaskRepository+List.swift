@@ -168,7 +168,7 @@ extension TaskRepository {
         var columns: [TaskStatus: [Int64]] = [:]
         for row in try await sql.raw(statement).all() {
             let order = try row.int("status_order")
-            guard let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) else { continue }
+            guard let status = TaskStatus(boardOrder: order) else { continue }
             columns[status, default: []].append(try row.decode(column: "row_id", as: Int64.self))
         }
         return columns
@@ -180,9 +180,20 @@ extension TaskRepository {
     ) async throws -> [TaskStatus: Int] {
         var filter = ready.filter
         filter.statuses = nil
+        var statement: SQLQueryString
+        var narrowing = filter
+        (narrowing.projectID, narrowing.sort, narrowing.order) = (nil, nil, nil)
+        if ready.search == nil && narrowing == TaskFilter() {
+            // Nothing narrows the tasks but maybe their project: the counts the triggers keep
+            // (migration 13), a few rows, however many tasks there are.
+            statement = "SELECT status_order, CAST(SUM(tasks) AS BIGINT) AS n FROM column_counts WHERE workspace_id = \(bind: scope.workspaceID)"
+            if let project = filter.projectID { statement += " AND project_id = \(bind: project)" }
+            statement += " GROUP BY status_order"
+            return try await Self.counts(of: statement, on: sql)
+        }
         // Grouped by the board index's own column, so without other filters the count is read
         // from the index alone.
-        var statement: SQLQueryString = "SELECT t.status_order, COUNT(*) AS n"
+        statement = "SELECT t.status_order, COUNT(*) AS n"
         if let hits = ready.hits {
             if hits.rowIDs.isEmpty { return [:] }
             statement += hits.source(dialect: dialect)
@@ -192,10 +203,15 @@ extension TaskRepository {
         statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
         statement += Self.conditions(for: filter, workspace: scope.workspaceID)
         statement += " GROUP BY t.status_order"
+        return try await Self.counts(of: statement, on: sql)
+    }
+
+    /// The `(status_order, n)` rows of a count, by column.
+    private static func counts(of statement: SQLQueryString, on sql: any SQLDatabase) async throws -> [TaskStatus: Int] {
         var counts: [TaskStatus: Int] = [:]
         for row in try await sql.raw(statement).all() {
             let order = try row.int("status_order")
-            if let status = TaskStatus.allCases.first(where: { $0.boardOrder == order }) { counts[status] = try row.int("n") }
+            if let status = TaskStatus(boardOrder: order) { counts[status] = try row.int("n") }
         }
         return counts
     }
