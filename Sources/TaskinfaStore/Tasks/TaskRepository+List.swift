@@ -37,15 +37,15 @@ extension TaskRepository {
         let dialect = store.database.dialect
         return try await store.database.read { sql in
             let ready = try await ReadyFilter.make(filter, hits: true, scope: scope, dialect: dialect, on: sql)
-            let order = try TaskQuery(filter: filter, limit: limit, cursor: nil)
+            let boardQuery = try TaskQuery(filter: filter, limit: limit, cursor: nil)
             var board = TaskBoard(columns: [], searchTruncated: ready.hits?.truncated ?? false)
             // Under a search (in another order than relevance) the matches are placed in their
             // columns, in the board's order, in one statement: that gives the counts, and each
             // column's page then looks up only its first `limit + 1` instead of every match again.
             var counts: [TaskStatus: Int] = [:]
             var placed: [TaskStatus: [Int64]]?
-            if let hits = ready.hits, order.sort != .relevance {
-                let columnsOfHits = try await Self.columnsOfHits(hits, ready, order, scope: scope, dialect: dialect, on: sql)
+            if let hits = ready.hits, boardQuery.sort != .relevance {
+                let columnsOfHits = try await Self.columnsOfHits(hits, ready, boardQuery, scope: scope, dialect: dialect, on: sql)
                 counts = columnsOfHits.mapValues(\.count)
                 placed = columnsOfHits
             } else {
@@ -189,7 +189,7 @@ extension TaskRepository {
             statement = "SELECT status_order, CAST(SUM(tasks) AS BIGINT) AS n FROM column_counts WHERE workspace_id = \(bind: scope.workspaceID)"
             if let project = filter.projectID { statement += " AND project_id = \(bind: project)" }
             statement += " GROUP BY status_order"
-            return try await Self.counts(of: statement, on: sql)
+            return try await Self.countsByColumn(statement, on: sql)
         }
         // Grouped by the board index's own column, so without other filters the count is read
         // from the index alone.
@@ -203,11 +203,11 @@ extension TaskRepository {
         statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)"
         statement += Self.conditions(for: filter, workspace: scope.workspaceID)
         statement += " GROUP BY t.status_order"
-        return try await Self.counts(of: statement, on: sql)
+        return try await Self.countsByColumn(statement, on: sql)
     }
 
     /// The `(status_order, n)` rows of a count, by column.
-    private static func counts(of statement: SQLQueryString, on sql: any SQLDatabase) async throws -> [TaskStatus: Int] {
+    private static func countsByColumn(_ statement: SQLQueryString, on sql: any SQLDatabase) async throws -> [TaskStatus: Int] {
         var counts: [TaskStatus: Int] = [:]
         for row in try await sql.raw(statement).all() {
             let order = try row.int("status_order")
