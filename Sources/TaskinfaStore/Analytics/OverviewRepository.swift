@@ -2,8 +2,8 @@ import Foundation
 import SQLKit
 import TaskinfaCore
 
-/// The workspace at a glance: per project its column counts (from the project index, so a project
-/// costs one small read however large the workspace), running executions, flagged tasks and its
+/// The workspace at a glance: per project its column counts (kept by triggers, migration 13, so
+/// they cost a few rows however large the workspace), running executions, flagged tasks and its
 /// latest event.
 public struct OverviewRepository: Sendable {
     let store: Store
@@ -24,17 +24,20 @@ public struct OverviewRepository: Sendable {
                 SELECT project_id, COUNT(*) AS n FROM tasks
                 WHERE workspace_id = \(bind: scope.workspaceID) AND flagged_at IS NOT NULL GROUP BY project_id
                 """, on: sql)
+            // Every project's columns in one read.
+            var columns: [String: [TaskStatus: Int]] = [:]
+            for count in try await sql.raw(
+                "SELECT project_id, status_order, tasks AS n FROM column_counts WHERE workspace_id = \(bind: scope.workspaceID)"
+            ).all() {
+                if let status = TaskStatus(boardOrder: try count.int("status_order")) {
+                    columns[try count.string("project_id"), default: [:]][status] = try count.int("n")
+                }
+            }
             var cards: [WorkspaceOverview.ProjectCard] = []
             for row in projects {
                 let id = try row.string("id")
                 var counts = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.map { ($0, 0) })
-                for count in try await sql.raw(
-                    // Kept by triggers (migration 13): a few rows, however many tasks the project has.
-                    "SELECT status_order, tasks AS n FROM column_counts WHERE workspace_id = \(bind: scope.workspaceID) AND project_id = \(bind: id)"
-                ).all() {
-                    let order = try count.int("status_order")
-                    if let status = TaskStatus(boardOrder: order) { counts[status] = try count.int("n") }
-                }
+                counts.merge(columns[id] ?? [:]) { _, counted in counted }
                 let latest = try await sql.raw(
                     """
                     SELECT e.type, e.actor_name, e.created_at, t.number FROM events e JOIN tasks t ON t.id = e.task_id
