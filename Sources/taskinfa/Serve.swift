@@ -79,6 +79,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event and log streams one person or key may hold open on this server, 1–100000 (default 50; env TASKINFA_STREAMS_PER_PERSON).")
     var streamsPerPerson: Int?
 
+    @Option(name: .customLong("read-time-limit"), help: "Seconds one database read may run before it is stopped and its request answered 503, 1–3600 (default 10; env TASKINFA_READ_TIME_LIMIT).")
+    var readTimeLimit: Int?
+
     @Flag(help: "Mark the session cookie Secure even on plain HTTP (behind a TLS proxy; env TASKINFA_SECURE_COOKIES=1).")
     var secureCookies = false
 
@@ -155,6 +158,10 @@ struct Serve: AsyncParsableCommand {
         if let limit = try integer(apiRateLimit, env: "TASKINFA_API_RATE_LIMIT") {
             guard (1...1_000_000).contains(limit) else { throw ValidationError("--api-rate-limit must be between 1 and 1000000") }
             configuration.apiRequestsPerMinute = limit
+        }
+        if let seconds = try integer(readTimeLimit, env: "TASKINFA_READ_TIME_LIMIT") {
+            guard (1...3600).contains(seconds) else { throw ValidationError("--read-time-limit must be between 1 and 3600") }
+            configuration.readTimeLimit = .seconds(seconds)
         }
         configuration.leaseReaperInterval = .milliseconds(Int(min(2, configuration.leases.duration / 4) * 1000))
         configuration.publicURL = publicURL ?? environment["TASKINFA_PUBLIC_URL"]

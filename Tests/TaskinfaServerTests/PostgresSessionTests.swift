@@ -8,14 +8,37 @@ import Testing
 /// survive binds of NULL and of values, a table changed under a prepared `SELECT *`, and writes
 /// queued to go together that keep their order.
 @Suite(.enabled(if: TestDatabase.usesPostgres)) struct PostgresSessionTests {
-    static func withDatabase(_ body: @escaping @Sendable (Database) async throws -> Void) async throws {
-        let url = try #require(try await TestDatabase.make())
-        let database = try Database(location: .postgres(url: url), logger: Logger(label: "test"))
+    static func withDatabase(
+        readTimeLimit: Duration? = nil, poolSize: Int? = nil, _ body: @escaping @Sendable (Database) async throws -> Void
+    ) async throws {
+        let url = try #require(try await TestDatabase.make()) + (poolSize.map { "&pool_size=\($0)" } ?? "")
+        let database = try Database(location: .postgres(url: url), logger: Logger(label: "test"), readTimeLimit: readTimeLimit)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await database.run() }
             try await database.prepare()
             defer { group.cancelAll() }
             try await body(database)
+        }
+    }
+
+    /// The readers' time limit (`serve --read-time-limit`): a read past it is stopped, and the
+    /// connections reads and writes share carry it only while they read.
+    @Test func aReadPastTheTimeLimitStopsAndWritesOnTheSameConnectionAreNotLimited() async throws {
+        let limit = Duration.milliseconds(300)
+        // Two connections: the replicas' listener holds one, reads and writes take turns on the other.
+        try await Self.withDatabase(readTimeLimit: limit, poolSize: 2) { database in
+            func sleepingRead() async throws {
+                try await database.read { sql in try await sql.raw("SELECT pg_sleep(30)").run() }
+            }
+            await #expect(throws: ReadTooLongError(limit: limit)) { try await sleepingRead() }
+            for _ in 0..<2 {
+                try await database.write(workspace: nil) { sql in try await sql.raw("SELECT pg_sleep(0.6)").run() }
+                let one = try await database.read { sql in try await sql.raw("SELECT 1 AS one").first()?.decode(column: "one", as: Int.self) }
+                #expect(one == 1)
+            }
+            let started = ContinuousClock.now
+            await #expect(throws: ReadTooLongError(limit: limit)) { try await sleepingRead() }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
     }
 

@@ -18,7 +18,7 @@ public func buildApplication(
     configuredLogger.logLevel = configuration.logLevel
     let logger = configuredLogger
     let location = try configuration.databaseLocation()
-    let database = try Database(location: location, logger: logger)
+    let database = try Database(location: location, logger: logger, readTimeLimit: configuration.readTimeLimit)
     let store = Store(database: database, clock: configuration.clock, random: configuration.random)
     let hub = EventHub(store: store, logger: logger)
     let secrets = try configuration.secretBox

@@ -53,6 +53,8 @@ public struct ServerConfiguration: Sendable {
     public var apiRequestsPerMinute = 600
     /// Event and log streams one person or key may hold open on one server.
     public var streamsPerOwner = 50
+    /// How long one read statement may run before it is stopped and its request answered 503.
+    public var readTimeLimit: Duration = .seconds(10)
     /// How often the mail outbox is looked at.
     public var mailInterval: Duration = .seconds(2)
     /// The key sealing stored secrets; nil: from `TASKINFA_SECRET_KEY` or the data folder's key file.

@@ -121,13 +121,17 @@ enum APIReferencePage {
             <dt id="problem-validation">validation (400)</dt><dd>Some input broke a rule; <code>errors</code> names each field.</dd>
             <dt id="problem-bad-request">bad-request (400)</dt><dd>The request could not be read (a parameter of the wrong type, for instance).</dd>
             <dt id="problem-unauthenticated">unauthenticated (401)</dt><dd>Sign in, or send a valid API key.</dd>
+            <dt id="problem-two-factor-required">two-factor-required (401)</dt><dd>The password was right; send the code from your authenticator too.</dd>
             <dt id="problem-forbidden">forbidden (403)</dt><dd>Your role does not allow the action.</dd>
+            <dt id="problem-two-factor-enrolment-required">two-factor-enrolment-required (403)</dt><dd>The workspace requires two-factor sign-in; turn it on in your account settings first.</dd>
             <dt id="problem-not-found">not-found (404)</dt><dd>No such resource, or it belongs to a workspace you are not in.</dd>
             <dt id="problem-conflict">conflict (409)</dt><dd>The change conflicts with the current state (a duplicate key, a project that still has tasks).</dd>
             <dt id="problem-stale-version">stale-version (412)</dt><dd>The task changed since you read it; reload and retry.</dd>
             <dt id="problem-too-large">too-large (413)</dt><dd>The body is over the size limit.</dd>
             <dt id="problem-content-type">content-type (415)</dt><dd>Send JSON bodies as <code>application/json</code>.</dd>
+            <dt id="problem-rate-limited">rate-limited (429)</dt><dd>Too many requests from this key, address or account; wait and retry.</dd>
             <dt id="problem-internal">internal (500)</dt><dd>A fault on the server; the details are in its log.</dd>
+            <dt id="problem-read-too-long">read-too-long (503)</dt><dd>Reading the answer took longer than the server allows (<code>--read-time-limit</code>, 10 s by default) and was stopped; narrow the search or filter.</dd>
             </dl></section></main></body></html>
             """
         return html

@@ -78,6 +78,10 @@ struct ProblemMiddleware: RouterMiddleware {
                     .forbidden, slug: "two-factor-enrolment-required",
                     detail: "This workspace requires two-factor sign-in: turn it on in your account settings first.")
             }
+        case let error as ReadTooLongError:
+            return Problem(
+                .serviceUnavailable, slug: "read-too-long",
+                detail: "Reading this took longer than \(error.limit.components.seconds) s and was stopped; narrow the search or the filter and try again.")
         case let error as RateLimitedError:
             return Problem(.tooManyRequests, slug: "rate-limited", detail: error.message)
         case let error as DecodingError:

@@ -21,16 +21,20 @@ public final class Database: Service, Sendable {
     /// so that they never query tables a pending migration is about to create.
     public var isPrepared: Bool { prepared.load(ordering: .acquiring) }
 
-    public init(location: DatabaseLocation, logger: Logger, sqliteReaders: Int = 4) throws {
+    /// `readTimeLimit`: how long one statement of a `read` may run before it is stopped with
+    /// `ReadTooLongError` (nil: no limit, for tools that read everything on purpose). Writes are
+    /// never cut short.
+    public init(location: DatabaseLocation, logger: Logger, sqliteReaders: Int = 4, readTimeLimit: Duration? = nil) throws {
         let commits = CommitSignal()
         self.commits = commits
         switch location {
         case .sqlite(let path):
             self.dialect = .sqlite
-            self.backend = SQLiteBackend(path: path, readers: sqliteReaders, logger: logger, commits: commits)
+            self.backend = SQLiteBackend(
+                path: path, readers: sqliteReaders, readTimeLimit: readTimeLimit, logger: logger, commits: commits)
         case .postgres(let url):
             self.dialect = .postgres
-            self.backend = try PostgresBackend(url: url, logger: logger, commits: commits)
+            self.backend = try PostgresBackend(url: url, readTimeLimit: readTimeLimit, logger: logger, commits: commits)
         }
     }
 

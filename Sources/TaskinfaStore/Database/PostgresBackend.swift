@@ -17,14 +17,17 @@ final class PostgresBackend: DatabaseBackend {
     let logger: Logger
     let commits: CommitSignal
     private let writer: PostgresWriter
+    private let readTimeLimit: PostgresReadTimeLimit
     private let poolRunning = StartSignal()
 
-    init(url: String, logger: Logger, commits: CommitSignal) throws {
+    init(url: String, readTimeLimit: Duration?, logger: Logger, commits: CommitSignal) throws {
         let client = PostgresClient(configuration: try Self.configuration(from: url), backgroundLogger: logger)
         self.client = client
         self.logger = logger
         self.commits = commits
-        self.writer = PostgresWriter(client: client, logger: logger, commits: commits, channel: Self.channel)
+        self.readTimeLimit = PostgresReadTimeLimit(limit: readTimeLimit)
+        self.writer = PostgresWriter(
+            client: client, readTimeLimit: self.readTimeLimit, logger: logger, commits: commits, channel: Self.channel)
     }
 
     static func configuration(from url: String) throws -> PostgresClient.Configuration {
@@ -96,7 +99,12 @@ final class PostgresBackend: DatabaseBackend {
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await PostgresSession(connection: connection, logger: logger).onItsEventLoop(body)
+            try await readTimeLimit.forReading(connection, logger: logger)
+            do {
+                return try await PostgresSession(connection: connection, logger: logger).onItsEventLoop(body)
+            } catch {
+                throw readTimeLimit.translate(error)
+            }
         }
     }
 
@@ -114,7 +122,8 @@ final class PostgresBackend: DatabaseBackend {
 
     func schema<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
-            try await body(connection.sql(queryLogLevel: nil))
+            try await readTimeLimit.forWriting(connection, logger: logger)
+            return try await body(connection.sql(queryLogLevel: nil))
         }
     }
 

@@ -12,6 +12,7 @@ import SQLKit
 /// Writes that lock no workspace run at once, each in its own transaction.
 actor PostgresWriter {
     private let client: PostgresClient
+    private let readTimeLimit: PostgresReadTimeLimit
     private let logger: Logger
     private let commits: CommitSignal
     private let channel: String
@@ -23,8 +24,12 @@ actor PostgresWriter {
     /// Times a write runs again after a deadlock or a serialisation failure before its error stands.
     static let maxRetries = 3
 
-    init(client: PostgresClient, logger: Logger, commits: CommitSignal, channel: String, maxBatch: Int = 64) {
+    init(
+        client: PostgresClient, readTimeLimit: PostgresReadTimeLimit, logger: Logger, commits: CommitSignal, channel: String,
+        maxBatch: Int = 64
+    ) {
         self.client = client
+        self.readTimeLimit = readTimeLimit
         self.logger = logger
         self.commits = commits
         self.channel = channel
@@ -105,7 +110,7 @@ actor PostgresWriter {
     }
 
     private func run(_ batch: [WriteJob], locking workspace: String?, mode: GroupCommit.Mode) async -> GroupCommit.Outcome {
-        let (logger, channel, commits) = (self.logger, self.channel, self.commits)
+        let (logger, channel, commits, readTimeLimit) = (self.logger, self.channel, self.commits, self.readTimeLimit)
         let groupCommit = GroupCommit(
             begin: { sql in
                 try await sql.raw("BEGIN").run()
@@ -127,7 +132,8 @@ actor PostgresWriter {
             })
         do {
             return try await client.withConnection { connection in
-                try await PostgresSession(connection: connection, logger: logger).onItsEventLoop { sql in
+                try await readTimeLimit.forWriting(connection, logger: logger)
+                return try await PostgresSession(connection: connection, logger: logger).onItsEventLoop { sql in
                     await groupCommit.run(batch, on: sql, mode: mode)
                 }
             }

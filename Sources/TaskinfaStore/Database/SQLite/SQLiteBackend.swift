@@ -13,6 +13,7 @@ import ServiceLifecycle
 final class SQLiteBackend: DatabaseBackend {
     let path: String
     let readerCount: Int
+    let readTimeLimit: Duration?
     let logger: Logger
     let commits: CommitSignal
     private let state = SQLiteConnections()
@@ -27,9 +28,10 @@ final class SQLiteBackend: DatabaseBackend {
     ]
     static let readerPragmas = ["PRAGMA busy_timeout = 5000", "PRAGMA query_only = 1", "PRAGMA cache_size = -8000"]
 
-    init(path: String, readers: Int, logger: Logger, commits: CommitSignal) {
+    init(path: String, readers: Int, readTimeLimit: Duration?, logger: Logger, commits: CommitSignal) {
         self.path = path
         self.readerCount = max(1, readers)
+        self.readTimeLimit = readTimeLimit
         self.logger = logger
         self.commits = commits
     }
@@ -46,19 +48,33 @@ final class SQLiteBackend: DatabaseBackend {
         checkpointer.watch(writer)
         var readers: [SQLiteHandle] = []
         for _ in 0..<readerCount {
-            let reader = try SQLiteHandle(path: path)
+            let reader = try SQLiteHandle(path: path, statementTimeLimit: readTimeLimit)
             for pragma in Self.readerPragmas { try reader.execute(pragma, []) { _ in } }
             readers.append(reader)
         }
+        let watchdog = readTimeLimit.map { Self.watch(readers, limit: $0) }
         let accepted = await state.set(
             writer: SQLiteWriter(sql: SQLiteSession(writer, logger: logger, inline: true), commits: commits),
             readers: ConnectionPool(readers),
-            all: [writer] + readers, checkpointer: checkpointer)
+            all: [writer] + readers, checkpointer: checkpointer, watchdog: watchdog)
         if !accepted {
+            watchdog?.cancel()
             // Shut down while opening: nobody will use these.
             writer.setWALHook(nil)
             for handle in [writer] + readers { handle.close() }
             checkpointer.close()
+        }
+    }
+
+    /// Stops a reader's statement once it ran past `limit`, looking a few times per limit (at
+    /// least every second): a statement stops between `limit` and a quarter more.
+    private static func watch(_ readers: [SQLiteHandle], limit: Duration) -> Task<Void, Never> {
+        let period = min(max(limit / 4, .milliseconds(5)), .seconds(1))
+        return Task.detached {
+            while (try? await Task.sleep(for: period)) != nil {
+                let now = ContinuousClock.now
+                for reader in readers { reader.stopIfPastLimit(now: now) }
+            }
         }
     }
 
@@ -102,7 +118,8 @@ final class SQLiteBackend: DatabaseBackend {
     }
 
     private func closeConnections() async {
-        guard let (writer, readers, handles, checkpointer) = await state.shutDown() else { return }
+        guard let (writer, readers, handles, checkpointer, watchdog) = await state.shutDown() else { return }
+        watchdog?.cancel()
         // A connection must be idle to close: let the writer finish its batch and the readers
         // come back first.
         await writer.quiesce()
@@ -120,15 +137,18 @@ private actor SQLiteConnections {
     var readers: ConnectionPool<SQLiteHandle>?
     var all: [SQLiteHandle] = []
     var checkpointer: SQLiteCheckpointer?
+    var watchdog: Task<Void, Never>?
     var closed = false
 
     var isOpen: Bool { writer != nil }
 
     /// Stores freshly opened connections; false if the backend was shut down in the meantime.
-    func set(writer: SQLiteWriter, readers: ConnectionPool<SQLiteHandle>, all: [SQLiteHandle], checkpointer: SQLiteCheckpointer)
-        -> Bool
-    {
+    func set(
+        writer: SQLiteWriter, readers: ConnectionPool<SQLiteHandle>, all: [SQLiteHandle], checkpointer: SQLiteCheckpointer,
+        watchdog: Task<Void, Never>?
+    ) -> Bool {
         guard !closed else { return false }
+        self.watchdog = watchdog
         self.writer = writer
         self.readers = readers
         self.all = all
@@ -141,16 +161,17 @@ private actor SQLiteConnections {
     }
 
     /// Marks the backend closed and hands over what is open (nil if nothing is).
-    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteHandle>, [SQLiteHandle], SQLiteCheckpointer)? {
+    func shutDown() -> (SQLiteWriter, ConnectionPool<SQLiteHandle>, [SQLiteHandle], SQLiteCheckpointer, Task<Void, Never>?)? {
         closed = true
         guard let writer, let readers, let checkpointer else { return nil }
         defer {
+            self.watchdog = nil
             self.writer = nil
             self.readers = nil
             self.checkpointer = nil
             all = []
         }
-        return (writer, readers, all, checkpointer)
+        return (writer, readers, all, checkpointer, watchdog)
     }
 }
 

@@ -27,14 +27,24 @@ final class SQLiteHandle: @unchecked Sendable {
     static let recompilations = Atomic<Int>(0)
 
     let path: String
+    /// How long one statement may run before `stopIfPastLimit` interrupts it (nil: no limit).
+    let statementTimeLimit: Duration?
+    /// The statement running now, as `stopIfPastLimit` sees it from another thread.
+    private let activity = Mutex(StatementActivity())
+    /// For `sqlite3_interrupt`, the one call SQLite allows from another thread; only made while
+    /// `activity` shows a statement running, so never on a closed connection.
+    private let database: OpaquePointer
     /// The connection's own thread (`run`).
     private let thread = NIOThreadPool(numberOfThreads: 1)
     /// Guards `connection`: one caller at a time (that is what makes this type Sendable).
     private let lock = NIOLock()
     private var connection: Connection
 
-    init(path: String) throws {
+    /// `statementTimeLimit`: how long one statement may run before `stopIfPastLimit` stops it with
+    /// `ReadTooLongError` (the readers'; nil for the writer, whose batches must finish).
+    init(path: String, statementTimeLimit: Duration? = nil) throws {
         self.path = path
+        self.statementTimeLimit = statementTimeLimit
         var database: OpaquePointer?
         // No SQLite mutex: the lock around `Connection` already lets one caller in at a time.
         let flags = SQLITE_OPEN_CREATE | SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
@@ -50,6 +60,7 @@ final class SQLiteHandle: @unchecked Sendable {
             sqlite_nio_sqlite3_close(database)
             throw error
         }
+        self.database = database
         self.connection = Connection(database: database)
         thread.start()
     }
@@ -61,7 +72,29 @@ final class SQLiteHandle: @unchecked Sendable {
 
     /// Runs one statement with its binds on this thread, handing each result row to `onRow` as it is read.
     func execute(_ sql: String, _ binds: [SQLiteData], _ onRow: (SQLiteResultRow) -> Void) throws {
-        try lock.withLock { try connection.execute(sql, binds, onRow) }
+        try lock.withLock {
+            guard let limit = statementTimeLimit else { return try connection.execute(sql, binds, onRow) }
+            let statement = activity.withLock { $0.begin() }
+            defer { activity.withLock { $0.end() } }
+            do {
+                try connection.execute(sql, binds, onRow)
+            } catch let failure as SQLiteFailure where failure.code == SQLITE_INTERRUPT {
+                guard activity.withLock({ $0.interrupted == statement }) else { throw failure }
+                throw ReadTooLongError(limit: limit)
+            }
+        }
+    }
+
+    /// Interrupts the running statement if it started longer than `statementTimeLimit` ago (called
+    /// from a watchdog: `SQLiteBackend`). SQLite stops it at its next step with `SQLITE_INTERRUPT`;
+    /// a statement that happens to finish first is done, and the interruption ends with it.
+    func stopIfPastLimit(now: ContinuousClock.Instant) {
+        guard let limit = statementTimeLimit else { return }
+        activity.withLock { running in
+            guard let started = running.started, now - started > limit, running.interrupted != running.generation else { return }
+            running.interrupted = running.generation
+            sqlite_nio_sqlite3_interrupt(database)
+        }
     }
 
     /// Sends this connection's commits to `checkpointer` (nil: back to SQLite's own checkpoints).
@@ -81,6 +114,23 @@ final class SQLiteHandle: @unchecked Sendable {
     func close() {
         lock.withLock { connection.close() }
         thread.shutdownGracefully { _ in }
+    }
+}
+
+/// Which statement of a handle runs, since when, and which one was interrupted for its time.
+private struct StatementActivity {
+    var generation = 0
+    var started: ContinuousClock.Instant?
+    var interrupted: Int?
+
+    mutating func begin() -> Int {
+        generation += 1
+        started = .now
+        return generation
+    }
+
+    mutating func end() {
+        started = nil
     }
 }
 
