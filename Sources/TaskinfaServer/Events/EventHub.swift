@@ -63,7 +63,7 @@ public actor EventHub: Service {
         let commits = store.database.commits.stream()
         // Iterating a stream ends when its task is cancelled: shutdown cancels this loop, then
         // `close` ends every open event stream.
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             for await workspace in commits {
                 await self.refresh(workspace)
             }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOHTTP1
 import OpenAPIRuntime
 import TaskinfaCore
 import TaskinfaStore
@@ -78,6 +79,10 @@ struct ProblemMiddleware: RouterMiddleware {
                     .forbidden, slug: "two-factor-enrolment-required",
                     detail: "This workspace requires two-factor sign-in: turn it on in your account settings first.")
             }
+        case is HTTPParserError:
+            // The request broke off or could not be parsed (a client that went away in the middle
+            // of sending it): the client's fault, not a fault of this server to log as one.
+            return Problem(.badRequest, slug: "bad-request", detail: "The request could not be read: it was malformed or ended early.")
         case let error as ReadTooLongError:
             return Problem(
                 .serviceUnavailable, slug: "read-too-long",
