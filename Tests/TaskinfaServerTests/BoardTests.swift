@@ -74,6 +74,42 @@ import Testing
         }
     }
 
+    /// Under a search the board ranks the matches once for all columns: each column lists its own
+    /// by relevance exactly as the list does for that column, and its cursor continues there.
+    @Test func aSearchedBoardListsEachColumnByRelevanceAsTheListDoes() async throws {
+        try await TestApp.run { api in
+            let owner = try await api.signUp()
+            let project = try await api.project(owner)
+            // The weakest match first, so that relevance and board order differ.
+            try await api.task(owner, project: project, title: "quiet one", extra: ["description": "mentions falcon once"])
+            try await api.task(owner, project: project, title: "falcon wing", extra: ["labels": ["falcon"]])
+            try await api.task(owner, project: project, title: "falcon")
+            try await api.task(owner, project: project, title: "labelled", extra: ["labels": ["falcon"]])
+            try await api.task(owner, project: project, title: "falcon done", status: "done")
+            try await api.task(owner, project: project, title: "no match")
+            let base = "/api/v1/workspaces/\(owner.workspaceID)"
+            let list = try await api.call(.get, base + "/tasks?q=falcon&status=todo&limit=10", as: owner.credential)
+            let ranked = list.json["tasks"]?.array?.compactMap { $0["key"]?.string } ?? []
+            #expect(Set(ranked) == ["WEB-1", "WEB-2", "WEB-3", "WEB-4"] && ranked != ["WEB-1", "WEB-2", "WEB-3", "WEB-4"], "\(ranked)")
+
+            let board = try await api.call(.get, base + "/board?q=falcon&limit=2", as: owner.credential)
+            let columns = try #require(board.json["columns"]?.array, "\(board.text)")
+            let todo = columns[1]
+            #expect(todo["count"]?.int == 4)
+            #expect(todo["tasks"]?.array?.compactMap { $0["key"]?.string } == Array(ranked.prefix(2)))
+            let cursor = try #require(todo["next_cursor"]?.string)
+            let next = try await api.call(.get, base + "/tasks?q=falcon&status=todo&limit=2&cursor=\(cursor)", as: owner.credential)
+            #expect(next.json["tasks"]?.array?.compactMap { $0["key"]?.string } == Array(ranked.suffix(2)))
+            #expect(columns[4]["tasks"]?.array?.compactMap { $0["key"]?.string } == ["WEB-5"] && columns[4]["count"]?.int == 1)
+            // Reversed, as the list reverses it.
+            let reversedList = try await api.call(.get, base + "/tasks?q=falcon&status=todo&order=desc", as: owner.credential)
+            let reversedBoard = try await api.call(.get, base + "/board?q=falcon&order=desc&status=todo", as: owner.credential)
+            #expect(
+                reversedBoard.json["columns"]?[0]?["tasks"]?.array?.compactMap { $0["key"]?.string }
+                    == reversedList.json["tasks"]?.array?.compactMap { $0["key"]?.string })
+        }
+    }
+
     @Test func dueDatesFilterByDayRanges() async throws {
         try await TestApp.run { api in
             let owner = try await api.signUp()

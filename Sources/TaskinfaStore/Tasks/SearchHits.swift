@@ -70,7 +70,11 @@ struct SearchHits: Sendable {
             let list = "[" + rowIDs.map(String.init).joined(separator: ",") + "]"
             return " FROM json_each(\(bind: list)) h CROSS JOIN tasks t ON t.row_id = h.value"
         case .postgres:
-            return " FROM unnest(CAST(\(bind: rowIDs) AS bigint[])) AS h(value) JOIN tasks t ON t.row_id = h.value"
+            return " FROM unnest(CAST(\(bind: rowIDs) AS bigint[])) WITH ORDINALITY AS h(value, key) JOIN tasks t ON t.row_id = h.value"
         }
     }
+
+    /// ` ORDER BY` the tasks' places in `rowIDs` (after `source`): `key` is the place on both
+    /// databases (`json_each`'s array index; `unnest`'s ordinality).
+    static let listOrder: SQLQueryString = " ORDER BY h.key"
 }

@@ -39,12 +39,13 @@ extension TaskRepository {
             let ready = try await ReadyFilter.make(filter, hits: true, scope: scope, dialect: dialect, on: sql)
             let boardQuery = try TaskQuery(filter: filter, limit: limit, cursor: nil)
             var board = TaskBoard(columns: [], searchTruncated: ready.hits?.truncated ?? false)
-            // Under a search (in another order than relevance) the matches are placed in their
-            // columns, in the board's order, in one statement: that gives the counts, and each
-            // column's page then looks up only its first `limit + 1` instead of every match again.
+            // Under a search the matches are placed in their columns, in the board's order (ranked
+            // once, for relevance), in one statement: that gives the counts, and each column's page
+            // then looks up only its first `limit + 1` instead of finding, or ranking, every match
+            // again (five rankings of 2,000 matches took 230 ms on PostgreSQL at 100k tasks).
             var counts: [TaskStatus: Int] = [:]
             var placed: [TaskStatus: [Int64]]?
-            if let hits = ready.hits, boardQuery.sort != .relevance {
+            if let hits = ready.hits {
                 let columnsOfHits = try await Self.columnsOfHits(hits, ready, boardQuery, scope: scope, dialect: dialect, on: sql)
                 counts = columnsOfHits.mapValues(\.count)
                 placed = columnsOfHits
@@ -58,6 +59,7 @@ extension TaskRepository {
                 column.filter.statuses = [status]
                 if let placed, let hits = ready.hits {
                     column.hits = SearchHits(rowIDs: Array(placed[status, default: []].prefix(limit + 1)), truncated: hits.truncated)
+                    column.hitsInOrder = true
                 }
                 let query = try TaskQuery(filter: columnFilter, limit: limit, cursor: nil)
                 let page = try await Self.page(query, column, scope: scope, dialect: dialect, on: sql)
@@ -75,6 +77,9 @@ extension TaskRepository {
         let search: SearchQuery?
         let words: SearchWords
         var hits: SearchHits?
+        /// `hits` are already in the listing's order (a board column's, ranked once for all):
+        /// a page lists them as they are.
+        var hitsInOrder = false
 
         static func make(
             _ filter: TaskFilter, hits findHits: Bool, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
@@ -105,7 +110,7 @@ extension TaskRepository {
         let sort = query.sort
         let descending = query.direction == .desc
         var statement: SQLQueryString = ""
-        if let hits = ready.hits, sort != .relevance {
+        if let hits = ready.hits, sort != .relevance || ready.hitsInOrder {
             if hits.rowIDs.isEmpty { return Page(items: [], nextCursor: nil) }
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + hits.source(dialect: dialect) + TaskRow.projectJoin
             statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
@@ -135,7 +140,7 @@ extension TaskRepository {
         if let cursor = query.cursor, sort != .relevance {
             statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
         }
-        statement += Self.orderBy(sort, descending: descending)
+        statement += ready.hitsInOrder ? SearchHits.listOrder : Self.orderBy(sort, descending: descending)
         statement += " LIMIT \(literal: query.limit + 1)"
         let offset = query.cursor?.offset ?? 0
         if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
@@ -162,7 +167,15 @@ extension TaskRepository {
         guard !hits.rowIDs.isEmpty else { return [:] }
         var filter = ready.filter
         filter.statuses = nil
-        var statement: SQLQueryString = "SELECT t.row_id, t.status_order" + hits.source(dialect: dialect)
+        var statement: SQLQueryString
+        if query.sort == .relevance, let search = ready.search {
+            // Ranks the same matches the hits are (the newest of each index), once for every column.
+            statement = SearchSQL.rankedHits(search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: nil)
+            let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
+            statement += "SELECT t.row_id, t.status_order FROM ranked r " + join + " tasks t ON t.row_id = r.row_id"
+        } else {
+            statement = "SELECT t.row_id, t.status_order" + hits.source(dialect: dialect)
+        }
         statement += " WHERE t.workspace_id = \(bind: scope.workspaceID)" + Self.conditions(for: filter, workspace: scope.workspaceID)
         statement += Self.orderBy(query.sort, descending: query.direction == .desc)
         var columns: [TaskStatus: [Int64]] = [:]
