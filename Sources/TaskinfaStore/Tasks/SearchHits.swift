@@ -13,6 +13,9 @@ struct SearchHits: Sendable {
     let rowIDs: [Int64]
     /// More tasks match than the newest ones kept.
     let truncated: Bool
+    /// `rowIDs` are already in the listing's order (a board column's, ranked once for all): a page
+    /// lists them as they are (`listOrder`).
+    var inListOrder = false
 
     static func find(
         _ search: SearchQuery, words: SearchWords, workspace: String, dialect: SQLDialectKind, on sql: any SQLDatabase,

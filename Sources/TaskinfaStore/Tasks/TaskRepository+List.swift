@@ -58,8 +58,8 @@ extension TaskRepository {
                 var column = ready
                 column.filter.statuses = [status]
                 if let placed, let hits = ready.hits {
-                    column.hits = SearchHits(rowIDs: Array(placed[status, default: []].prefix(limit + 1)), truncated: hits.truncated)
-                    column.hitsInOrder = true
+                    column.hits = SearchHits(
+                        rowIDs: Array(placed[status, default: []].prefix(limit + 1)), truncated: hits.truncated, inListOrder: true)
                 }
                 let query = try TaskQuery(filter: columnFilter, limit: limit, cursor: nil)
                 let page = try await Self.page(query, column, scope: scope, dialect: dialect, on: sql)
@@ -77,9 +77,6 @@ extension TaskRepository {
         let search: SearchQuery?
         let words: SearchWords
         var hits: SearchHits?
-        /// `hits` are already in the listing's order (a board column's, ranked once for all):
-        /// a page lists them as they are.
-        var hitsInOrder = false
 
         static func make(
             _ filter: TaskFilter, hits findHits: Bool, scope: WorkspaceScope, dialect: SQLDialectKind, on sql: any SQLDatabase
@@ -110,7 +107,7 @@ extension TaskRepository {
         let sort = query.sort
         let descending = query.direction == .desc
         var statement: SQLQueryString = ""
-        if let hits = ready.hits, sort != .relevance || ready.hitsInOrder {
+        if let hits = ready.hits, sort != .relevance || hits.inListOrder {
             if hits.rowIDs.isEmpty { return Page(items: [], nextCursor: nil) }
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + hits.source(dialect: dialect) + TaskRow.projectJoin
             statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
@@ -126,10 +123,7 @@ extension TaskRepository {
             statement += SearchSQL.rankedHits(
                 search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: top)
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns), r.score"
-            // Start from the hits (at most the newest candidates). SQLite would otherwise walk every
-            // task of the workspace and probe the hits for each; its CROSS JOIN keeps the order as written.
-            let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
-            statement += " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id" + TaskRow.projectJoin
+            statement += SearchSQL.rankedSource(dialect: dialect) + TaskRow.projectJoin
             statement += "WHERE t.workspace_id = \(bind: scope.workspaceID)"
         } else {
             statement += "SELECT \(TaskRow.columns)\(TaskRow.summaryColumns)" + TaskRow.from
@@ -140,7 +134,7 @@ extension TaskRepository {
         if let cursor = query.cursor, sort != .relevance {
             statement += " AND " + Self.keyset(keys, after: cursor.values, descending: descending)
         }
-        statement += ready.hitsInOrder ? SearchHits.listOrder : Self.orderBy(sort, descending: descending)
+        statement += ready.hits?.inListOrder == true ? SearchHits.listOrder : Self.orderBy(sort, descending: descending)
         statement += " LIMIT \(literal: query.limit + 1)"
         let offset = query.cursor?.offset ?? 0
         if sort == .relevance && offset > 0 { statement += " OFFSET \(literal: offset)" }
@@ -171,8 +165,7 @@ extension TaskRepository {
         if query.sort == .relevance, let search = ready.search {
             // Ranks the same matches the hits are (the newest of each index), once for every column.
             statement = SearchSQL.rankedHits(search, words: ready.words, workspace: scope.workspaceID, dialect: dialect, top: nil)
-            let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
-            statement += "SELECT t.row_id, t.status_order FROM ranked r " + join + " tasks t ON t.row_id = r.row_id"
+            statement += "SELECT t.row_id, t.status_order" + SearchSQL.rankedSource(dialect: dialect)
         } else {
             statement = "SELECT t.row_id, t.status_order" + hits.source(dialect: dialect)
         }
@@ -328,6 +321,14 @@ public struct TaskBoard: Sendable {
 /// order draw from the same newest matches (`SearchHits`).
 enum SearchSQL {
     static let candidates = 2_000
+
+    /// ` FROM ranked r … tasks t` after `rankedHits`: the tasks looked up from the hits (at most the
+    /// newest candidates). SQLite would otherwise walk every task of the workspace and probe the
+    /// hits for each; its CROSS JOIN keeps the order as written.
+    static func rankedSource(dialect: SQLDialectKind) -> SQLQueryString {
+        let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
+        return " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id"
+    }
 
     static func rankedHits(
         _ search: SearchQuery, words: SearchWords, workspace: String, dialect: SQLDialectKind, top: Int?
