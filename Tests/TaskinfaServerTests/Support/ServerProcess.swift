@@ -59,9 +59,11 @@ final class ServerProcess: @unchecked Sendable {
     }
 }
 
-/// Plain HTTP against a server process.
+/// Plain HTTP against a server process (or a live test app), one pooled connection per request in
+/// flight, so that requests sent together really run together.
 struct HTTP: Sendable {
     let port: Int
+    var timeout: Duration = .seconds(10)
 
     struct Reply: Sendable {
         let status: Int
@@ -83,7 +85,7 @@ struct HTTP: Sendable {
             request.headers.add(name: "Cookie", value: "taskinfa_session=\(cookie)")
             if method != .GET { request.headers.add(name: CSRFToken.header, value: CSRFToken.of(sessionToken: cookie)) }
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let response = try await HTTPClient.shared.execute(request, timeout: TimeAmount(timeout))
         let body = try await response.body.collect(upTo: 10 << 20)
         let json = (try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: body))) ?? .null
         return Reply(status: Int(response.status.code), json: json, headers: response.headers)
