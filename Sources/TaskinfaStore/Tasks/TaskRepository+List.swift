@@ -363,14 +363,18 @@ enum SearchSQL {
 
                 """
         case .postgres:
+            // The newest matches are found by row id alone and their vectors read after, for those
+            // kept only: sorting every match of a common word with its vector (12k at 100k tasks)
+            // cost a sixth of the search.
             let taskScore: SQLQueryString = "-ts_rank(c.search_vector, query.q)"
             let commentScore: SQLQueryString = "-ts_rank(c.search_vector, query.q) * 0.5"
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
                     (SELECT c.row_id AS row_id, \(taskScore) AS score FROM (
-                        SELECT ht.row_id, ht.search_vector FROM tasks ht, query
-                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest)) c, query\(best))
+                        SELECT ht.row_id FROM tasks ht, query
+                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest)) n
+                    JOIN tasks c ON c.row_id = n.row_id, query\(best))
                     UNION ALL
                     (SELECT c.row_id AS row_id, \(commentScore) AS score FROM (
                         SELECT ht.row_id, hc.search_vector FROM comments hc JOIN tasks ht ON ht.id = hc.task_id, query
