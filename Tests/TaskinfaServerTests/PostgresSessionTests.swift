@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+import PostgresNIO
 import SQLKit
-import TaskinfaStore
+@testable import TaskinfaStore
 import Testing
 
 /// The PostgreSQL session under the store, against a real server: prepared statements that
@@ -40,6 +41,42 @@ import Testing
             await #expect(throws: ReadTooLongError(limit: limit)) { try await sleepingRead() }
             #expect(ContinuousClock.now - started < .seconds(10))
         }
+    }
+
+    /// The time limit's record of each connection's setting follows the connection: set for
+    /// reads, lifted for writes, and forgotten when the connection closes (the pool replaces
+    /// connections for as long as the server runs).
+    @Test func theReadLimitIsSetAndLiftedPerConnectionAndForgottenWhenItCloses() async throws {
+        let limit = PostgresReadTimeLimit(limit: .milliseconds(300))
+        let logger = Logger(label: "test")
+        let first = try await TestDatabase.connect(id: 1)
+        let second = try await TestDatabase.connect(id: 2)
+        func setting(_ connection: PostgresConnection) async throws -> String {
+            let rows = try await connection.query("SHOW statement_timeout", logger: logger)
+            for try await (value) in rows.decode(String.self) { return value }
+            return ""
+        }
+        try await limit.forReading(first, logger: logger)
+        try await limit.forReading(second, logger: logger)
+        #expect(try await setting(first) == "300ms")
+        #expect(limit.connectionsKnown == 2)
+        try await limit.forWriting(first, logger: logger)
+        #expect(try await setting(first) == "0")
+        #expect(try await setting(second) == "300ms")
+        try await limit.forReading(first, logger: logger)
+        #expect(try await setting(first) == "300ms")
+
+        try await first.close()
+        try await waitUntil { limit.connectionsKnown == 1 }
+        try await limit.forWriting(second, logger: logger)
+        try await second.close()
+        try await waitUntil { limit.connectionsKnown == 0 }
+    }
+
+    private func waitUntil(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(condition())
     }
 
     @Test func aStatementPreparedWithANullTakesValuesLaterAndTheOtherWayRound() async throws {

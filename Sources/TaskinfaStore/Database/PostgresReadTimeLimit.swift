@@ -9,35 +9,58 @@ import Synchronization
 /// connection that keeps serving reads pays one round trip once.
 final class PostgresReadTimeLimit: Sendable {
     let limit: Duration?
-    /// Connections whose `statement_timeout` is `limit` now.
-    private let limited = Mutex<Set<PostgresConnection.ID>>([])
+    /// Each open connection this has seen, and whether its `statement_timeout` is `limit` now
+    /// (a connection not in it has the server's default, no limit). A connection leaves it when it
+    /// closes, so connections the pool replaces over months leave nothing behind.
+    private let limited: Mutex<[PostgresConnection.ID: Bool]>
 
     init(limit: Duration?) {
         self.limit = limit
+        self.limited = Mutex([:])
     }
 
     /// Before a read: the limit on.
     func forReading(_ connection: PostgresConnection, logger: Logger) async throws {
-        guard let limit, limited.withLock({ $0.insert(connection.id).inserted }) else { return }
+        guard let limit else { return }
+        let id = connection.id
+        let seen: Bool? = limited.withLock { states in
+            let before = states[id]
+            if before == true { return nil }
+            states[id] = true
+            return before != nil
+        }
+        guard let seen else { return }
+        if !seen {
+            connection.closeFuture.whenComplete { _ in _ = self.limited.withLock { $0.removeValue(forKey: id) } }
+        }
         do {
             try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(Self.milliseconds(limit))"), logger: logger)
         } catch {
-            _ = limited.withLock { $0.remove(connection.id) }
+            limited.withLock { if $0[id] != nil { $0[id] = false } }
             throw error
         }
     }
 
     /// Before a write or a schema change: the limit off.
     func forWriting(_ connection: PostgresConnection, logger: Logger) async throws {
-        guard limited.withLock({ $0.remove(connection.id) }) != nil else { return }
+        let id = connection.id
+        let wasLimited = limited.withLock { states in
+            guard states[id] == true else { return false }
+            states[id] = false
+            return true
+        }
+        guard wasLimited else { return }
         do {
             try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = 0"), logger: logger)
         } catch {
             // Unknown whether it took: the next write tries again.
-            _ = limited.withLock { $0.insert(connection.id) }
+            limited.withLock { if $0[id] != nil { $0[id] = true } }
             throw error
         }
     }
+
+    /// How many connections it keeps a setting for (the open ones it has seen).
+    var connectionsKnown: Int { limited.withLock { $0.count } }
 
     private static func milliseconds(_ duration: Duration) -> Int64 {
         max(1, duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)

@@ -14,20 +14,30 @@ import Testing
 enum TestDatabase {
     static var usesPostgres: Bool { ProcessInfo.processInfo.environment["TASKINFA_TEST_POSTGRES"] == "1" }
 
+    /// The PostgreSQL server the environment names (`pg_virtualenv` sets it).
+    private static var server: (host: String, port: Int, user: String, password: String?) {
+        let environment = ProcessInfo.processInfo.environment
+        return (
+            environment["PGHOST"] ?? "localhost", Int(environment["PGPORT"] ?? "") ?? 5432, environment["PGUSER"] ?? "postgres",
+            environment["PGPASSWORD"]
+        )
+    }
+
+    /// A connection of its own to that server's default database.
+    static func connect(id: Int = 1) async throws -> PostgresConnection {
+        let (host, port, user, password) = server
+        let configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password,
+            database: ProcessInfo.processInfo.environment["PGDATABASE"] ?? "postgres", tls: .disable)
+        return try await PostgresConnection.connect(configuration: configuration, id: id, logger: Logger(label: "test.postgres"))
+    }
+
     /// A database URL for one test (nil = SQLite in `dataDirectory`).
     static func make() async throws -> String? {
         guard usesPostgres else { return nil }
-        let environment = ProcessInfo.processInfo.environment
-        let host = environment["PGHOST"] ?? "localhost"
-        let port = Int(environment["PGPORT"] ?? "") ?? 5432
-        let user = environment["PGUSER"] ?? "postgres"
-        let password = environment["PGPASSWORD"]
+        let (host, port, user, password) = server
         let name = "taskinfa_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        let configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: user, password: password, database: environment["PGDATABASE"] ?? "postgres",
-            tls: .disable)
-        let connection = try await PostgresConnection.connect(
-            configuration: configuration, id: 1, logger: Logger(label: "test.postgres"))
+        let connection = try await connect()
         do {
             _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: connection.logger)
         } catch {
