@@ -87,19 +87,25 @@ import Testing
             try await api.task(owner, project: project, title: "labelled", extra: ["labels": ["falcon"]])
             try await api.task(owner, project: project, title: "falcon done", status: "done")
             try await api.task(owner, project: project, title: "no match")
+            // Matches through a comment only, and through both its title and a comment.
+            try await api.task(owner, project: project, title: "bird notes")
+            try await api.call(.post, "/api/v1/tasks/WEB-7/comments", json: ["body": "a falcon, twice: falcon"], as: owner.credential)
+            try await api.call(.post, "/api/v1/tasks/WEB-3/comments", json: ["body": "falcon"], as: owner.credential)
             let base = "/api/v1/workspaces/\(owner.workspaceID)"
             let list = try await api.call(.get, base + "/tasks?q=falcon&status=todo&limit=10", as: owner.credential)
             let ranked = list.json["tasks"]?.array?.compactMap { $0["key"]?.string } ?? []
-            #expect(Set(ranked) == ["WEB-1", "WEB-2", "WEB-3", "WEB-4"] && ranked != ["WEB-1", "WEB-2", "WEB-3", "WEB-4"], "\(ranked)")
+            #expect(
+                Set(ranked) == ["WEB-1", "WEB-2", "WEB-3", "WEB-4", "WEB-7"] && ranked != ["WEB-1", "WEB-2", "WEB-3", "WEB-4", "WEB-7"],
+                "\(ranked)")
 
             let board = try await api.call(.get, base + "/board?q=falcon&limit=2", as: owner.credential)
             let columns = try #require(board.json["columns"]?.array, "\(board.text)")
             let todo = columns[1]
-            #expect(todo["count"]?.int == 4)
+            #expect(todo["count"]?.int == 5)
             #expect(todo["tasks"]?.array?.compactMap { $0["key"]?.string } == Array(ranked.prefix(2)))
             let cursor = try #require(todo["next_cursor"]?.string)
-            let next = try await api.call(.get, base + "/tasks?q=falcon&status=todo&limit=2&cursor=\(cursor)", as: owner.credential)
-            #expect(next.json["tasks"]?.array?.compactMap { $0["key"]?.string } == Array(ranked.suffix(2)))
+            let next = try await api.call(.get, base + "/tasks?q=falcon&status=todo&limit=3&cursor=\(cursor)", as: owner.credential)
+            #expect(next.json["tasks"]?.array?.compactMap { $0["key"]?.string } == Array(ranked.suffix(3)))
             #expect(columns[4]["tasks"]?.array?.compactMap { $0["key"]?.string } == ["WEB-5"] && columns[4]["count"]?.int == 1)
             // Reversed, as the list reverses it.
             let reversedList = try await api.call(.get, base + "/tasks?q=falcon&status=todo&order=desc", as: owner.credential)

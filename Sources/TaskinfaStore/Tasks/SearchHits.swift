@@ -13,6 +13,10 @@ struct SearchHits: Sendable {
     let rowIDs: [Int64]
     /// More tasks match than the newest ones kept.
     let truncated: Bool
+    /// The matches kept of each index, newest first: the tasks' own row ids and the comments' (a
+    /// relevance ranking on PostgreSQL scores exactly these, `SearchSQL.rankedHits(of:)`).
+    var taskMatches: [Int64] = []
+    var commentMatches: [Int64] = []
     /// `rowIDs` are already in the listing's order (a board column's, ranked once for all): a page
     /// lists them as they are (`listOrder`).
     var inListOrder = false
@@ -33,7 +37,7 @@ struct SearchHits: Sendable {
                 ORDER BY rowid DESC LIMIT \(literal: asked)
                 """
             comments = """
-                SELECT ht.row_id AS row_id FROM (
+                SELECT ht.row_id AS row_id, c.comment_row AS comment_row FROM (
                     SELECT \(SearchKey.rowID("rowid")) AS comment_row FROM comment_search
                     WHERE comment_search MATCH \(bind: search.fts5Expression(words: words.comments)) AND rowid \(range)
                     ORDER BY rowid DESC LIMIT \(literal: asked)) c
@@ -46,20 +50,20 @@ struct SearchHits: Sendable {
                 ORDER BY row_id DESC LIMIT \(literal: asked)
                 """
             comments = """
-                SELECT ht.row_id AS row_id FROM comments hc JOIN tasks ht ON ht.id = hc.task_id
+                SELECT ht.row_id AS row_id, hc.row_id AS comment_row FROM comments hc JOIN tasks ht ON ht.id = hc.task_id
                 WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ to_tsquery('simple', \(bind: search.tsQuery))
                 ORDER BY hc.row_id DESC LIMIT \(literal: asked)
                 """
         }
         let taskRows = try await sql.raw(tasks).all()
         let commentRows = try await sql.raw(comments).all()
+        let taskMatches = try taskRows.prefix(limit).map { try $0.decode(column: "row_id", as: Int64.self) }
+        let commentTasks = try commentRows.prefix(limit).map { try $0.decode(column: "row_id", as: Int64.self) }
         var seen = Set<Int64>()
-        var rowIDs: [Int64] = []
-        for row in (taskRows.prefix(limit) + commentRows.prefix(limit)) {
-            let id = try row.decode(column: "row_id", as: Int64.self)
-            if seen.insert(id).inserted { rowIDs.append(id) }
-        }
-        return SearchHits(rowIDs: rowIDs, truncated: taskRows.count > limit || commentRows.count > limit)
+        let rowIDs = (taskMatches + commentTasks).filter { seen.insert($0).inserted }
+        return SearchHits(
+            rowIDs: rowIDs, truncated: taskRows.count > limit || commentRows.count > limit, taskMatches: taskMatches,
+            commentMatches: try commentRows.prefix(limit).map { try $0.decode(column: "comment_row", as: Int64.self) })
     }
 
     /// ` FROM … tasks t`: the tasks named, each looked up by its row id. (Left to itself, SQLite
