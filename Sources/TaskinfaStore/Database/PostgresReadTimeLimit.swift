@@ -23,6 +23,8 @@ final class PostgresReadTimeLimit: Sendable {
     func forReading(_ connection: PostgresConnection, logger: Logger) async throws {
         guard let limit else { return }
         let id = connection.id
+        // nil when the limit is on already; else whether the connection was seen before (a new
+        // one gets its close watched).
         let seen: Bool? = limited.withLock { states in
             let before = states[id]
             if before == true { return nil }
