@@ -22,41 +22,32 @@ final class PostgresReadTimeLimit: Sendable {
     /// Before a read: the limit on.
     func forReading(_ connection: PostgresConnection, logger: Logger) async throws {
         guard let limit else { return }
-        let id = connection.id
-        // nil when the limit is on already; else whether the connection was seen before (a new
-        // one gets its close watched).
-        let seen: Bool? = limited.withLock { states in
-            let before = states[id]
-            if before == true { return nil }
-            states[id] = true
-            return before != nil
-        }
-        guard let seen else { return }
-        if !seen {
-            connection.closeFuture.whenComplete { _ in _ = self.limited.withLock { $0.removeValue(forKey: id) } }
-        }
-        do {
-            try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = \(Self.milliseconds(limit))"), logger: logger)
-        } catch {
-            limited.withLock { if $0[id] != nil { $0[id] = false } }
-            throw error
-        }
+        try await set(connection, limited: true, "SET statement_timeout = \(Self.milliseconds(limit))", logger: logger)
     }
 
     /// Before a write or a schema change: the limit off.
     func forWriting(_ connection: PostgresConnection, logger: Logger) async throws {
+        try await set(connection, limited: false, "SET statement_timeout = 0", logger: logger)
+    }
+
+    /// Sends `statement` only if the connection's setting is not `on` already; a connection seen
+    /// for the first time gets its close watched.
+    private func set(_ connection: PostgresConnection, limited on: Bool, _ statement: String, logger: Logger) async throws {
         let id = connection.id
-        let wasLimited = limited.withLock { states in
-            guard states[id] == true else { return false }
-            states[id] = false
-            return true
+        let (needed, firstSeen) = limited.withLock { states in
+            guard (states[id] ?? false) != on else { return (false, false) }
+            defer { states[id] = on }
+            return (true, states[id] == nil)
         }
-        guard wasLimited else { return }
+        guard needed else { return }
+        if firstSeen {
+            connection.closeFuture.whenComplete { _ in _ = self.limited.withLock { $0.removeValue(forKey: id) } }
+        }
         do {
-            try await connection.query(PostgresQuery(unsafeSQL: "SET statement_timeout = 0"), logger: logger)
+            try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
         } catch {
-            // Unknown whether it took: the next write tries again.
-            limited.withLock { if $0[id] != nil { $0[id] = true } }
+            // Unknown whether it took: the next read or write sends it again.
+            limited.withLock { if $0[id] != nil { $0[id] = !on } }
             throw error
         }
     }

@@ -362,9 +362,10 @@ enum SearchSQL {
         // Ties are broken by the task's row id here and in the final ORDER BY alike, so every page
         // of a relevance listing draws from the same order.
         let best = SQLQueryString(top.map { " ORDER BY score, row_id LIMIT \($0)" } ?? "")
-        let newestKey = dialect == .sqlite ? "rowid" : "ht.row_id"
-        let newest = SQLQueryString(" ORDER BY \(newestKey) DESC LIMIT " + String(max(candidates, top ?? 0)))
-        let newestComments = SQLQueryString(" ORDER BY hc.row_id DESC LIMIT " + String(max(candidates, top ?? 0)))
+        // The newest matches of an index, by the row id `key` of its own rows (a task's, a comment's).
+        func newest(by key: String) -> SQLQueryString {
+            SQLQueryString(" ORDER BY \(key) DESC LIMIT " + String(max(candidates, top ?? 0)))
+        }
         switch dialect {
         case .sqlite:
             // A workspace's rows are one range of the indexes' ids (`SearchKey`); columns are
@@ -379,12 +380,12 @@ enum SearchSQL {
                     SELECT row_id, score FROM (
                         SELECT row_id, score FROM (
                             SELECT \(SearchKey.rowID("rowid")) AS row_id, \(taskScore) AS score
-                            FROM task_search WHERE task_search MATCH \(bind: taskMatch) AND rowid \(range)\(newest))\(best))
+                            FROM task_search WHERE task_search MATCH \(bind: taskMatch) AND rowid \(range)\(newest(by: "rowid")))\(best))
                     UNION ALL
                     SELECT row_id, score FROM (
                         SELECT ht.row_id AS row_id, c.score AS score FROM (
                             SELECT \(SearchKey.rowID("rowid")) AS comment_row, \(commentScore) AS score
-                            FROM comment_search WHERE comment_search MATCH \(bind: commentMatch) AND rowid \(range)\(newest)) c
+                            FROM comment_search WHERE comment_search MATCH \(bind: commentMatch) AND rowid \(range)\(newest(by: "rowid"))) c
                         JOIN comments hc ON hc.row_id = c.comment_row JOIN tasks ht ON ht.id = hc.task_id\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
@@ -393,18 +394,17 @@ enum SearchSQL {
             // The newest matches are found by row id alone and their vectors read after, for those
             // kept only: sorting every match of a common word with its vector (12k at 100k tasks)
             // cost a sixth of the search.
-            let (taskScore, commentScore) = (postgresTaskScore, postgresCommentScore)
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
-                    (SELECT c.row_id AS row_id, \(taskScore) AS score FROM (
+                    (SELECT c.row_id AS row_id, \(postgresTaskScore) AS score FROM (
                         SELECT ht.row_id FROM tasks ht, query
-                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest)) n
+                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest(by: "ht.row_id"))) n
                     JOIN tasks c ON c.row_id = n.row_id, query\(best))
                     UNION ALL
-                    (SELECT ht.row_id AS row_id, \(commentScore) AS score FROM (
+                    (SELECT ht.row_id AS row_id, \(postgresCommentScore) AS score FROM (
                         SELECT hc.row_id, hc.task_id, hc.search_vector FROM comments hc, query
-                        WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(newestComments)) c
+                        WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(newest(by: "hc.row_id"))) c
                     JOIN tasks ht ON ht.id = c.task_id, query\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
