@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -11,23 +14,42 @@ import TaskinfaServer
 /// (an HTTP client per stream would cost the bench more than the server); it sends the GET and then
 /// only scans what arrives for the probe titles, noting when each one first appears.
 final class StreamFanout: Sendable {
-    /// Where each probe title arrived, per stream.
+    /// Where each probe title arrived, per stream, and how many streams each has reached: the
+    /// bench waits on the count, and reads the times once the last stream has it.
     private final class Arrivals: Sendable {
+        private struct Noted {
+            var times: [ContinuousClock.Instant?]
+            var reached: [Int]
+        }
+
         let probes: Int
-        private let times: Mutex<[ContinuousClock.Instant?]>
+        private let noted: Mutex<Noted>
 
         init(streams: Int, probes: Int) {
             self.probes = probes
-            times = Mutex(Array(repeating: nil, count: streams * probes))
+            noted = Mutex(Noted(times: Array(repeating: nil, count: streams * probes), reached: Array(repeating: 0, count: probes)))
         }
 
         func note(stream: Int, probe: Int, at time: ContinuousClock.Instant) {
             guard probe < probes else { return }
-            times.withLock { if $0[stream * probes + probe] == nil { $0[stream * probes + probe] = time } }
+            noted.withLock { noted in
+                guard noted.times[stream * probes + probe] == nil else { return }
+                noted.times[stream * probes + probe] = time
+                noted.reached[probe] += 1
+            }
+        }
+
+        func reached(by probe: Int) -> Int {
+            noted.withLock { $0.reached[probe] }
         }
 
         func arrivals(of probe: Int, streams: Int) -> [ContinuousClock.Instant?] {
-            times.withLock { times in (0..<streams).map { times[$0 * probes + probe] } }
+            noted.withLock { noted in
+                var arrivals: [ContinuousClock.Instant?] = []
+                arrivals.reserveCapacity(streams)
+                for stream in 0..<streams { arrivals.append(noted.times[stream * probes + probe]) }
+                return arrivals
+            }
         }
     }
 
@@ -52,23 +74,47 @@ final class StreamFanout: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             let now = ContinuousClock.now
-            var buffer = unwrapInboundIn(data)
-            var bytes = carry
-            bytes += buffer.readBytes(length: buffer.readableBytes) ?? []
+            let buffer = unwrapInboundIn(data)
+            // Nearly every read holds whole frames: it is scanned where it lies, without a copy.
+            if carry.isEmpty {
+                buffer.withUnsafeReadableBytes { scan($0, at: now) }
+            } else {
+                var bytes = carry
+                bytes += buffer.readableBytesView
+                bytes.withUnsafeBytes { scan($0, at: now) }
+            }
+        }
+
+        /// Notes each probe title in `bytes`, and keeps an unfinished frame at their end for the
+        /// next read (a title or its number may go on there).
+        private func scan(_ bytes: UnsafeRawBufferPointer, at now: ContinuousClock.Instant) {
             if !headSeen {
                 guard bytes.count >= 12 else {
-                    carry = bytes
+                    carry = Array(bytes)
                     return
                 }
                 headSeen = true
                 // "HTTP/1.1 200 OK"
                 if bytes[9] == UInt8(ascii: "2") { opened.succeed(()) } else { opened.fail(BenchError.unexpected("an event stream was refused")) }
             }
-            let marker = Self.marker
-            var position = 0
-            while position + marker.count < bytes.count {
-                if bytes[position] == marker[0], bytes[position..<(position + marker.count)].elementsEqual(marker) {
-                    var digit = position + marker.count
+            // Frames end with an empty line; what follows the last one is chunk framing (a few
+            // bytes, never part of a title) or the start of a frame still arriving.
+            var complete = bytes.count
+            while complete >= 2, !(bytes[complete - 2] == 10 && bytes[complete - 1] == 10) { complete -= 1 }
+            if complete < 2 { complete = 0 }
+            var scanned = 0
+            Self.marker.withUnsafeBytes { marker in
+                var position = 0
+                // Each quote is a candidate (memchr finds them far faster than a loop over bytes).
+                while position + marker.count < bytes.count,
+                    let quote = memchr(bytes.baseAddress! + position, Int32(marker[0]), bytes.count - marker.count - position)
+                {
+                    let start = UnsafeRawPointer(quote) - UnsafeRawPointer(bytes.baseAddress!)
+                    guard memcmp(quote, marker.baseAddress!, marker.count) == 0 else {
+                        position = start + 1
+                        continue
+                    }
+                    var digit = start + marker.count
                     var probe = 0
                     while digit < bytes.count, bytes[digit] >= 48, bytes[digit] <= 57 {
                         probe = probe * 10 + Int(bytes[digit] - 48)
@@ -77,11 +123,11 @@ final class StreamFanout: Sendable {
                     guard digit < bytes.count else { break }  // the number may go on in the next read
                     arrivals.note(stream: index, probe: probe, at: now)
                     position = digit
-                } else {
-                    position += 1
+                    scanned = digit
                 }
             }
-            carry = Array(bytes[max(0, min(position, bytes.count - marker.count - 8))...])
+            let rest = max(complete, scanned)
+            carry = bytes.count - rest > 16 ? Array(bytes[rest...]) : []
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -137,9 +183,8 @@ final class StreamFanout: Sendable {
     func delays(of probe: Int, sentAt sent: ContinuousClock.Instant, patience: Duration) async throws -> [Double?] {
         let deadline = ContinuousClock.now + patience
         while true {
-            let seen = arrivals.arrivals(of: probe, streams: count)
-            if !seen.contains(where: { $0 == nil }) || ContinuousClock.now >= deadline {
-                return seen.map { $0.map { ($0 - sent).milliseconds } }
+            if arrivals.reached(by: probe) == count || ContinuousClock.now >= deadline {
+                return arrivals.arrivals(of: probe, streams: count).map { $0.map { ($0 - sent).milliseconds } }
             }
             try await Task.sleep(for: .milliseconds(5))
         }

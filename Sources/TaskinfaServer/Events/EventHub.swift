@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOCore
 import ServiceLifecycle
 import TaskinfaCore
 import TaskinfaStore
@@ -154,9 +155,8 @@ public actor EventHub: Service {
     /// client's pace.
     private func push(_ fresh: [StoredEvent], after previous: Int64, to channel: inout Channel) {
         guard !channel.followers.isEmpty, !fresh.isEmpty else { return }
-        var frames = [UInt8]()
-        for event in fresh { frames += EventStream.frame(event).utf8 }
-        let chunk = ArraySlice(frames)
+        var chunk = ByteBuffer()
+        for event in fresh { chunk.writeString(EventStream.frame(event)) }
         var full: [Int] = []
         for (id, follower) in channel.followers where !follower.buffer.tryQueue(chunk) { full.append(id) }
         for id in full {

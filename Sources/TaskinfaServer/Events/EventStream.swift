@@ -31,7 +31,7 @@ struct EventStream: Sendable {
         // backup, say) can't be caught up: it is told to read everything again, then follows on.
         let reset = resumeAfter.map { $0 > latest } ?? false
         let start = reset ? latest : resumeAfter ?? latest
-        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
+        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience, connection: connection)
         let (workspace, hub, store, keepAlive, connection, streams) = (
             self.workspace, self.hub, self.store, self.keepAlive, self.connection, self.streams
         )

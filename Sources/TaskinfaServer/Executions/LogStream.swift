@@ -24,7 +24,7 @@ struct LogStream: Sendable {
     let ticket: Int
 
     func bytes() -> StreamBuffer.Bytes {
-        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience)
+        let buffer = StreamBuffer(limit: bufferLimit, patience: stallPatience, connection: connection)
         let (scope, taskRef, executionID, store, waiters, keepAlive, connection, streams, ticket) = (
             self.scope, self.taskRef, self.executionID, self.store, self.waiters, self.keepAlive, self.connection,
             self.streams, self.ticket
