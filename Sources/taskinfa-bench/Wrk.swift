@@ -88,13 +88,21 @@ struct Wrk {
 
     /// User plus system CPU seconds of a running process, from /proc (Linux).
     static func cpuSeconds(of pid: Int32) -> Double {
+        let times = cpuTimes(of: pid)
+        return times.user + times.system
+    }
+
+    /// A running process's CPU seconds in its own code (user) and in the kernel on its behalf
+    /// (system), from /proc (Linux).
+    static func cpuTimes(of pid: Int32) -> (user: Double, system: Double) {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let end = stat.lastIndex(of: ")")
-        else { return .nan }
+        else { return (.nan, .nan) }
         // Fields after the command name: state is the 3rd field overall, utime the 14th, stime the 15th.
         let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return .nan }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return (.nan, .nan) }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        return (user / ticks, system / ticks)
     }
 
     /// CPU seconds of every child process this one has waited for.
