@@ -122,7 +122,9 @@ struct WorkerScenario: Sendable {
             // What the worker says goes to a file, read back if it never finishes.
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let log = folder + "/worker.log"
-            FileManager.default.createFile(atPath: log, contents: nil)
+            guard FileManager.default.createFile(atPath: log, contents: nil) else {
+                throw BenchError.unexpected("could not create \(log)")
+            }
             let logHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             worker.standardOutput = logHandle
             worker.standardError = logHandle
