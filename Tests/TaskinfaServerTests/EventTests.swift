@@ -1,10 +1,13 @@
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOFoundationCompat
 import TaskinfaCore
+import TaskinfaServer
+@testable import TaskinfaStore
 import Testing
 
 @Suite struct EventTests {
@@ -81,6 +84,37 @@ import Testing
                 })
             #expect(resumed.frames.map(\.id) == Array(5...11))
             #expect(resumed.frames.suffix(2).map(\.event) == ["task.moved", "comment.created"])
+        }
+    }
+
+    /// A commit whose signal never reached this server (here: written through a connection of its
+    /// own to the same database, as another replica whose notice was lost would) still reaches an
+    /// open stream: the hub reads the log of every watched workspace now and then.
+    @Test func anEventWhoseSignalWasLostStillReachesTheStream() async throws {
+        let configuration = try await TestApp.configuration()
+        try await TestApp.run(.live, configure: { $0 = configuration }) { api in
+            let account = try await api.signUp()
+            guard case .cookie(let cookie) = account.credential else { return }
+            let port = try #require(api.client.port)
+            let elsewhere = try Database(location: configuration.databaseLocation(), logger: Logger(label: "test.elsewhere"))
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await elsewhere.run() }
+                defer { group.cancelAll() }
+                try await elsewhere.prepare()
+                let result = try await SSEClient.collect(
+                    port: port, path: "/api/v1/workspaces/\(account.workspaceID)/events", cookie: cookie, count: 1,
+                    timeout: .seconds(60),
+                    whileConnected: {
+                        try await elsewhere.write(workspace: account.workspaceID) { sql in
+                            let draft = try EventDraft(
+                                type: .workspaceUpdated, actor: Actor(type: .system, id: "elsewhere", name: "Elsewhere"),
+                                payload: ["note": "written elsewhere"])
+                            try await EventLog.append(draft, workspace: account.workspaceID, on: sql, at: Date())
+                        }
+                    })
+                #expect(result.frames.map(\.event) == ["workspace.updated"])
+                #expect(result.frames.first?.data.contains("written elsewhere") == true)
+            }
         }
     }
 

@@ -14,6 +14,11 @@ import TaskinfaStore
 /// Writing into the followers' buffers here, rather than waking each stream to fetch and frame the
 /// events itself, is what lets one commit reach ten thousand streams quickly: per stream it costs
 /// one append to its buffer.
+///
+/// A commit signal can go missing — another replica's while this one's LISTEN connection was
+/// down, one past the signal queue in a burst, one whose read failed — so the hub also reads every
+/// watched workspace's log every `sweepInterval`: a lost signal costs that much latency, never a
+/// stream that silently stops.
 public actor EventHub: Service {
     public enum Next: Sendable {
         case events([StoredEvent])
@@ -50,26 +55,40 @@ public actor EventHub: Service {
 
     private let store: Store
     private let logger: Logger
+    private let sweepInterval: Duration
     private let bufferSize = 1024
     private var channels: [String: Channel] = [:]
     private var nextWaiterID = 0
     private var closed = false
 
-    public init(store: Store, logger: Logger) {
+    public init(store: Store, logger: Logger, sweepInterval: Duration = .seconds(5)) {
         self.store = store
         self.logger = logger
+        self.sweepInterval = sweepInterval
     }
 
     public func run() async throws {
         let commits = store.database.commits.stream()
-        // Iterating a stream ends when its task is cancelled: shutdown cancels this loop, then
-        // `close` ends every open event stream.
+        let sweepInterval = self.sweepInterval
+        // Iterating a stream ends when its task is cancelled, and so does sleeping: shutdown cancels
+        // both loops, then `close` ends every open event stream.
         await cancelWhenGracefulShutdown {
-            for await workspace in commits {
-                await self.refresh(workspace)
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    for await workspace in commits { await self.refresh(workspace) }
+                }
+                group.addTask {
+                    while (try? await Task.sleep(for: sweepInterval)) != nil { await self.sweep() }
+                }
             }
         }
         close()
+    }
+
+    /// Reads the log of every workspace someone is waiting on, signal or not.
+    private func sweep() async {
+        let watched = channels.filter { !$0.value.followers.isEmpty || !$0.value.waiters.isEmpty }.keys
+        for workspace in watched { await refresh(workspace) }
     }
 
     /// Registers a stream on a workspace; returns the newest sequence number (where a stream
@@ -179,7 +198,7 @@ public actor EventHub: Service {
             do {
                 events = try await store.events.after(last, workspace: workspace, limit: 500)
             } catch {
-                logger.warning("event hub could not read events", metadata: ["error": "\(error)"])
+                logger.warning("event hub could not read events; the next sweep tries again", metadata: ["error": "\(error)"])
                 return
             }
             guard var channel = channels[workspace] else { return }

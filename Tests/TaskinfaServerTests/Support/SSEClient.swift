@@ -8,7 +8,9 @@ import TaskinfaCore
 import Testing
 
 /// A minimal server-sent-events reader for the tests: connects, collects `(id, event)` pairs until
-/// it has `count` of them or `timeout` passes, then hangs up.
+/// it has `count` of them or `timeout` passes, then hangs up. The timeout is generous: it only
+/// matters when a test fails, and the whole suite runs at once — on PostgreSQL beside the
+/// database's own fsyncs, on two cores.
 enum SSEClient {
     struct Frame: Equatable, Sendable {
         var id: Int64
@@ -18,7 +20,7 @@ enum SSEClient {
 
     static func collect(
         port: Int, path: String, cookie: String, lastEventID: Int64? = nil, count: Int,
-        timeout: Duration = .seconds(10), whileConnected: @escaping @Sendable () async throws -> Void = {}
+        timeout: Duration = .seconds(30), whileConnected: @escaping @Sendable () async throws -> Void = {}
     ) async throws -> (frames: [Frame], comments: [String]) {
         let response = try await open(port: port, path: path, credential: .cookie(cookie), lastEventID: lastEventID)
         return try await withThrowingTaskGroup(of: ([Frame], [String])?.self) { group in
