@@ -124,4 +124,25 @@ import Testing
             #expect(columns == ["id", "name", "note", "more"])
         }
     }
+
+    /// A full-text search is sent unprepared, so that PostgreSQL plans it knowing how common its
+    /// words are; other statements stay prepared on their connection.
+    @Test func aSearchIsPlannedWithItsWordsWhileOtherStatementsArePrepared() async throws {
+        // Two connections: the replicas' listener holds one, every read here takes the other.
+        try await Self.withDatabase(poolSize: 2) { database in
+            let prepared = try await database.read { sql in
+                // Past the five runs after which PostgreSQL would keep one plan for any words.
+                for _ in 0..<7 {
+                    _ = try await sql.raw(
+                        "SELECT to_tsvector('simple', 'deploy the cache') @@ to_tsquery('simple', \(bind: "cach:*")) AS hit"
+                    ).all()
+                    _ = try await sql.raw("SELECT \(bind: "deploy") AS word").all()
+                }
+                return try await sql.raw("SELECT statement FROM pg_prepared_statements").all()
+                    .map { try $0.decode(column: "statement", as: String.self) }
+            }
+            #expect(prepared.contains { $0.contains("AS word") })
+            #expect(!prepared.contains { $0.contains("to_tsquery(") })
+        }
+    }
 }

@@ -391,20 +391,24 @@ enum SearchSQL {
 
                 """
         case .postgres:
-            // The newest matches are found by row id alone and their vectors read after, for those
-            // kept only: sorting every match of a common word with its vector (12k at 100k tasks)
-            // cost a sixth of the search.
+            // The query is written out where it filters, not taken from `query`: the planner then
+            // sees how common its words are (the statement runs unprepared, planned with its
+            // values: `PostgresStatementCache`) and walks a common word's newest tasks backwards
+            // until it has the candidates, instead of visiting every match on every page of the
+            // table. The vectors come along from that walk rather than being looked up again by
+            // row id. At 100k tasks the statement went from 18 to 7 ms (median; p95 26 → 11).
+            let match: SQLQueryString = "to_tsquery('simple', \(bind: search.tsQuery))"
             return """
                 WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
                 hits(row_id, score) AS (
                     (SELECT c.row_id AS row_id, \(postgresTaskScore) AS score FROM (
-                        SELECT ht.row_id FROM tasks ht, query
-                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ query.q\(newest(by: "ht.row_id"))) n
-                    JOIN tasks c ON c.row_id = n.row_id, query\(best))
+                        SELECT ht.row_id, ht.search_vector FROM tasks ht
+                        WHERE ht.workspace_id = \(bind: workspace) AND ht.search_vector @@ \(match)\(newest(by: "ht.row_id"))) c,
+                    query\(best))
                     UNION ALL
                     (SELECT ht.row_id AS row_id, \(postgresCommentScore) AS score FROM (
-                        SELECT hc.row_id, hc.task_id, hc.search_vector FROM comments hc, query
-                        WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ query.q\(newest(by: "hc.row_id"))) c
+                        SELECT hc.row_id, hc.task_id, hc.search_vector FROM comments hc
+                        WHERE hc.workspace_id = \(bind: workspace) AND hc.search_vector @@ \(match)\(newest(by: "hc.row_id"))) c
                     JOIN tasks ht ON ht.id = c.task_id, query\(best))
                 ), ranked AS (SELECT row_id, MIN(score) AS score FROM hits GROUP BY row_id)
 
