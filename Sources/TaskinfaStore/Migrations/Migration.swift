@@ -33,5 +33,6 @@ extension Migration {
         .m011SearchVocabulary,
         .m012SearchKeyedByWorkspace,
         .m013ColumnCounts,
+        .m014FresherStatistics,
     ]
 }

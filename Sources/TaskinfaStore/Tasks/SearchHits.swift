@@ -77,7 +77,7 @@ struct SearchHits: Sendable {
             let list = "[" + rowIDs.map(String.init).joined(separator: ",") + "]"
             return " FROM json_each(\(bind: list)) h CROSS JOIN tasks t ON t.row_id = h.value"
         case .postgres:
-            return " FROM unnest(CAST(\(bind: rowIDs) AS bigint[])) WITH ORDINALITY AS h(value, key) JOIN tasks t ON t.row_id = h.value"
+            return " FROM unnest(CAST(\(bind: rowIDs) AS bigint[])) WITH ORDINALITY AS h(value, key)" + SearchSQL.taskByRowID("h.value")
         }
     }
 

@@ -329,8 +329,19 @@ enum SearchSQL {
     /// newest candidates). SQLite would otherwise walk every task of the workspace and probe the
     /// hits for each; its CROSS JOIN keeps the order as written.
     static func rankedSource(dialect: SQLDialectKind) -> SQLQueryString {
-        let join: SQLQueryString = dialect == .sqlite ? "CROSS JOIN" : "JOIN"
-        return " FROM ranked r " + join + " tasks t ON t.row_id = r.row_id"
+        switch dialect {
+        case .sqlite: " FROM ranked r CROSS JOIN tasks t ON t.row_id = r.row_id"
+        case .postgres: " FROM ranked r" + taskByRowID("r.row_id")
+        }
+    }
+
+    /// ` CROSS JOIN LATERAL … t`: on PostgreSQL, the task whose row id is `rowID`, looked up by it
+    /// whatever the planner believes. Told that a workspace holds a handful of tasks (its
+    /// statistics from before the workspace grew: autovacuum analyses a table only after a tenth
+    /// of it changed), the planner joined hundreds of ids to every task of a column instead (150 ms
+    /// for a board's column at 30k tasks); the `OFFSET 0` keeps the lookup as written.
+    static func taskByRowID(_ rowID: String) -> SQLQueryString {
+        " CROSS JOIN LATERAL (SELECT * FROM tasks WHERE row_id = \(unsafeRaw: rowID) OFFSET 0) t"
     }
 
     /// PostgreSQL's scores, of the task or comment `c` (lower is better; a comment counts half).
