@@ -146,18 +146,22 @@ import Testing
         }
     }
 
-    /// The tables read per workspace are analysed after every 1 % changed (migration 14), so that a
-    /// workspace that grew fast isn't planned as if it held a handful of rows for long.
-    @Test func tablesReadPerWorkspaceAreAnalysedOften() async throws {
+    /// The tables read per workspace are analysed after every 1 % changed, and the search indexes
+    /// keep short pending lists (migration 14).
+    @Test func perWorkspaceTablesAreAnalysedOftenAndSearchIndexesKeepShortPendingLists() async throws {
         try await Self.withDatabase { database in
             let options = try await database.read { sql in
                 try await sql.raw(
-                    "SELECT relname, array_to_string(reloptions, ',') AS options FROM pg_class WHERE relname IN ('tasks', 'comments', 'events')"
+                    """
+                    SELECT relname, array_to_string(reloptions, ',') AS options FROM pg_class
+                    WHERE relname IN ('tasks', 'comments', 'events', 'tasks_search', 'comments_search')
+                    """
                 ).all().map { (try $0.decode(column: "relname", as: String.self), try $0.decode(column: "options", as: String?.self) ?? "") }
             }
-            #expect(options.count == 3)
-            for (table, setting) in options {
-                #expect(setting.contains("autovacuum_analyze_scale_factor=0.01"), "\(table): \(setting)")
+            #expect(options.count == 5)
+            for (relation, setting) in options {
+                let expected = relation.hasSuffix("_search") ? "gin_pending_list_limit=256" : "autovacuum_analyze_scale_factor=0.01"
+                #expect(setting.contains(expected), "\(relation): \(setting)")
             }
         }
     }

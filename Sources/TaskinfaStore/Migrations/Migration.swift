@@ -33,6 +33,6 @@ extension Migration {
         .m011SearchVocabulary,
         .m012SearchKeyedByWorkspace,
         .m013ColumnCounts,
-        .m014FresherStatistics,
+        .m014PostgresUpkeep,
     ]
 }
