@@ -336,10 +336,10 @@ enum SearchSQL {
     }
 
     /// ` CROSS JOIN LATERAL … t`: on PostgreSQL, the task whose row id is `rowID`, looked up by it
-    /// whatever the planner believes. Told that a workspace holds a handful of tasks (its
-    /// statistics from before the workspace grew: autovacuum analyses a table only after a tenth
-    /// of it changed), the planner joined hundreds of ids to every task of a column instead (150 ms
-    /// for a board's column at 30k tasks); the `OFFSET 0` keeps the lookup as written.
+    /// whatever the planner believes. Told that a workspace holds a handful of tasks (statistics
+    /// from before the workspace grew, which migration 14 makes rarer but can't rule out), the
+    /// planner joined hundreds of ids to every task of a column instead (150 ms for a board's
+    /// column at 30k tasks); the `OFFSET 0` keeps the lookup as written.
     static func taskByRowID(_ rowID: String) -> SQLQueryString {
         " CROSS JOIN LATERAL (SELECT * FROM tasks WHERE row_id = \(unsafeRaw: rowID) OFFSET 0) t"
     }
@@ -410,7 +410,7 @@ enum SearchSQL {
             // row id. At 100k tasks the statement went from 18 to 7 ms (median; p95 26 → 11).
             let match: SQLQueryString = "to_tsquery('simple', \(bind: search.tsQuery))"
             return """
-                WITH query AS (SELECT to_tsquery('simple', \(bind: search.tsQuery)) AS q),
+                WITH query AS (SELECT \(match) AS q),
                 hits(row_id, score) AS (
                     (SELECT c.row_id AS row_id, \(postgresTaskScore) AS score FROM (
                         SELECT ht.row_id, ht.search_vector FROM tasks ht
