@@ -87,9 +87,10 @@ import Testing
         }
     }
 
-    /// A commit whose signal never reached this server (here: written through a connection of its
-    /// own to the same database, as another replica whose notice was lost would) still reaches an
-    /// open stream: the hub reads the log of every watched workspace now and then.
+    /// A commit whose signal never reached this server still reaches an open stream: the hub reads
+    /// the log of every watched workspace now and then. The event is written through a connection
+    /// of its own to the same database; on SQLite nothing tells the server (as with a replica whose
+    /// notice was lost), on PostgreSQL its NOTIFY still does.
     @Test func anEventWhoseSignalWasLostStillReachesTheStream() async throws {
         let configuration = try await TestApp.configuration()
         try await TestApp.run(.live, configure: { $0 = configuration }) { api in
