@@ -225,24 +225,23 @@ extension StreamFanout {
             try await Task.sleep(for: .milliseconds(100))
         }
         let wall = (ContinuousClock.now - started).milliseconds / 1000
-        let (serverAfter, benchAfter) = (Wrk.cpuTimes(of: server.pid), Wrk.cpuTimes(of: getpid()))
+        let serverCPU = Wrk.cpuTimes(of: server.pid) - serverBefore
+        let benchCPU = Wrk.cpuTimes(of: getpid()) - benchBefore
         // What the kernel alone spends to carry one event to every stream (the server's sends, which
         // on loopback also run the receiving side, and the client's reads), spread over every core:
         // no server could deliver faster on this machine.
-        let kernelSeconds = (serverAfter.system - serverBefore.system) + (benchAfter.system - benchBefore.system)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let floor = Report.Baseline(
-            name: "kernel alone, \(cores) cores", value: kernelSeconds / Double(probes) / Double(cores) * 1000, unit: "ms")
+            name: "kernel alone, \(cores) cores",
+            value: (serverCPU.system + benchCPU.system) / Double(probes) / Double(cores) * 1000, unit: "ms")
         report.add("create → last of \(streams) streams, p50", lastClient.percentile(50), "ms", against: floor)
         report.add("create → last of \(streams) streams, p99", lastClient.percentile(99), "ms", against: floor, target: "< 100 ms")
         report.add("create → each of \(streams) streams, p99", everyDelivery.percentile(99), "ms")
         report.add("deliveries that never arrived", Double(missed), "", target: "0")
-        let serverSeconds = (serverAfter.user + serverAfter.system) - (serverBefore.user + serverBefore.system)
-        report.add("server CPU per event delivered to a stream", serverSeconds * 1e6 / Double(streams * probes), "µs")
-        report.add(
-            "… of which in the kernel", (serverAfter.system - serverBefore.system) * 1e6 / Double(streams * probes), "µs")
-        let benchSeconds = (benchAfter.user + benchAfter.system) - (benchBefore.user + benchBefore.system)
-        report.add("the streams' client CPU during the probes", benchSeconds / wall, "cores", target: "< 1 of 2")
+        let deliveries = Double(streams * probes)
+        report.add("server CPU per event delivered to a stream", serverCPU.total * 1e6 / deliveries, "µs")
+        report.add("… of which in the kernel", serverCPU.system * 1e6 / deliveries, "µs")
+        report.add("the streams' client CPU during the probes", benchCPU.total / wall, "cores", target: "< 1 of 2")
         await fanout.close()
     }
 }

@@ -88,21 +88,33 @@ struct Wrk {
 
     /// User plus system CPU seconds of a running process, from /proc (Linux).
     static func cpuSeconds(of pid: Int32) -> Double {
-        let times = cpuTimes(of: pid)
-        return times.user + times.system
+        cpuTimes(of: pid).total
     }
 
-    /// A running process's CPU seconds in its own code (user) and in the kernel on its behalf
-    /// (system), from /proc (Linux).
-    static func cpuTimes(of pid: Int32) -> (user: Double, system: Double) {
+    /// A process's CPU seconds in its own code (user) and in the kernel on its behalf (system).
+    struct CPUTimes {
+        var user: Double
+        var system: Double
+
+        var total: Double { user + system }
+
+        /// What was spent between two readings.
+        static func - (after: CPUTimes, before: CPUTimes) -> CPUTimes {
+            CPUTimes(user: after.user - before.user, system: after.system - before.system)
+        }
+    }
+
+    /// A running process's CPU times so far, from /proc (Linux).
+    static func cpuTimes(of pid: Int32) -> CPUTimes {
+        let unknown = CPUTimes(user: .nan, system: .nan)
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
             let end = stat.lastIndex(of: ")")
-        else { return (.nan, .nan) }
+        else { return unknown }
         // Fields after the command name: state is the 3rd field overall, utime the 14th, stime the 15th.
         let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return (.nan, .nan) }
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return unknown }
         let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
-        return (user / ticks, system / ticks)
+        return CPUTimes(user: user / ticks, system: system / ticks)
     }
 
     /// CPU seconds of every child process this one has waited for.

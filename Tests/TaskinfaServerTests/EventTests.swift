@@ -93,7 +93,7 @@ import Testing
     /// notice was lost), on PostgreSQL its NOTIFY still does.
     @Test func anEventWhoseSignalWasLostStillReachesTheStream() async throws {
         let configuration = try await TestApp.configuration()
-        try await TestApp.run(.live, configure: { $0 = configuration }) { api in
+        try await TestApp.run(.live, configuration: configuration) { api in
             let account = try await api.signUp()
             guard case .cookie(let cookie) = account.credential else { return }
             let port = try #require(api.client.port)

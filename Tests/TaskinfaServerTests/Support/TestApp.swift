@@ -41,6 +41,14 @@ enum TestApp {
     ) async throws -> T {
         var configuration = try await configuration()
         configure(&configuration)
+        return try await run(mode, configuration: configuration, test)
+    }
+
+    /// `run` with a configuration the test made itself (and may need again, say to open the
+    /// database the server uses).
+    static func run<T: Sendable>(
+        _ mode: TestingSetup = .router, configuration: ServerConfiguration, _ test: @Sendable (API) async throws -> T
+    ) async throws -> T {
         let app = try buildApplication(configuration: configuration)
         return try await app.test(mode) { client in try await test(API(client: client)) }
     }
