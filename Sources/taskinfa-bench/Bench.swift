@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "taskinfa-bench",
         abstract: "Benchmark taskinfa serve (build both in release: swift run -c release taskinfa-bench).",
-        subcommands: [Measure.self, CreateCost.self, StoreLoad.self, RequestCost.self, Fanout.self, Claims.self],
+        subcommands: [Measure.self, Compare.self, CreateCost.self, StoreLoad.self, RequestCost.self, Fanout.self, Claims.self],
         defaultSubcommand: Measure.self)
 
 }

@@ -37,14 +37,14 @@ struct Report: Sendable {
     }
 
     func print() {
-        Swift.print("\n== taskinfa-bench: \(name) (HTTP ceiling \(format(ceiling)) req/s)")
-        Swift.print(pad("figure", 56) + pad("value", 16) + pad("vs baseline", 44) + "target")
+        Swift.print("\n== taskinfa-bench: \(name) (HTTP ceiling \(Self.format(ceiling)) req/s)")
+        Swift.print(Self.pad("figure", 56) + Self.pad("value", 16) + Self.pad("vs baseline", 44) + "target")
         for row in rows {
             var beside = ""
             if let baseline = row.baseline, baseline.value > 0 {
-                beside = String(format: "%.2f× ", row.value / baseline.value) + "\(baseline.name) (\(format(baseline.value)) \(baseline.unit))"
+                beside = String(format: "%.2f× ", row.value / baseline.value) + "\(baseline.name) (\(Self.format(baseline.value)) \(baseline.unit))"
             }
-            Swift.print(pad(row.label, 56) + pad("\(format(row.value)) \(row.unit)", 16) + pad(beside, 44) + row.target)
+            Swift.print(Self.pad(row.label, 56) + Self.pad("\(Self.format(row.value)) \(row.unit)", 16) + Self.pad(beside, 44) + row.target)
         }
     }
 
@@ -68,12 +68,14 @@ struct Report: Sendable {
         ]
     }
 
-    private func format(_ value: Double) -> String {
+    /// A figure as the tables print it: whole above 100, two decimals below.
+    static func format(_ value: Double) -> String {
         if value.isNaN { return "n/a" }
         return value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
     }
 
-    private func pad(_ text: String, _ width: Int) -> String {
+    /// `text` left-aligned in a column `width` wide (and a space after, if it overflows).
+    static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
     }
 }

@@ -70,14 +70,7 @@ struct Scenario: Sendable {
 
         // A 100-card To Do column, then creates into the backlog.
         try await fill(client, workspace: workspace, project: project, count: 100, status: "todo")
-        var generator = SystemRandomNumberGenerator()
-        let createRequests = (0..<2_000).map { index in
-            Wrk.Request(
-                path: "/api/v1/workspaces/\(workspace)/tasks",
-                body: Self.json(["project_id": project, "title": Workload.title(&generator) + " \(index)",
-                                 "description": Workload.description(&generator)]))
-        }
-        let creates = try wrk.run(createRequests, serverPID: server.pid)
+        let creates = try wrk.run(Self.createRequests(workspace: workspace, project: project), serverPID: server.pid)
         report.add("task creates (\(clients) clients)", creates.requestsPerSecond, "/s", ratio: true, target: ">= 25 % of ceiling")
         if let storage {
             report.add("task creates vs SQLite's own rate", creates.requestsPerSecond, "/s", against: storage.creates, target: ">= 0.75× SQLite")
@@ -98,14 +91,8 @@ struct Scenario: Sendable {
         report.add("board column (100 cards), 10k tasks, p50", board10k.percentile(50), "ms")
         report.add("board column (100 cards), 10k tasks, p95", board10k.percentile(95), "ms", target: "< 5 ms")
 
-        let todo = try await columnIDs(client, workspace: workspace)
-        let moveRequests = (0..<2_000).map { _ in
-            let task = todo.randomElement(using: &generator)!
-            var anchor = todo.randomElement(using: &generator)!
-            while anchor == task { anchor = todo.randomElement(using: &generator)! }
-            return Wrk.Request(path: "/api/v1/tasks/\(task)/move", body: Self.json(["status": "todo", "before_id": anchor]))
-        }
-        let moves = try wrk.run(moveRequests, serverPID: server.pid)
+        let todo = try await Self.columnIDs(client, workspace: workspace)
+        let moves = try wrk.run(Self.moveRequests(within: todo), serverPID: server.pid)
         report.add("moves within a column (\(clients) clients)", moves.requestsPerSecond, "/s", ratio: true)
         if let storage {
             report.add("moves vs SQLite's own rate", moves.requestsPerSecond, "/s", against: storage.moves, target: ">= 0.75× SQLite")
@@ -141,6 +128,28 @@ struct Scenario: Sendable {
             report.add("whole board under a search, \(searchTasks / 1000)k tasks, p50", boards.percentile(50), "ms")
             report.add("whole board under a search, \(searchTasks / 1000)k tasks, p95", boards.percentile(95), "ms", target: "< 50 ms")
             report.add("resident memory after the search corpus", server.residentMegabytes, "MB")
+        }
+    }
+
+    /// 2,000 creates into the backlog, each with its own words, for wrk to send round robin.
+    static func createRequests(workspace: String, project: String) -> [Wrk.Request] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2_000).map { index in
+            Wrk.Request(
+                path: "/api/v1/workspaces/\(workspace)/tasks",
+                body: json(["project_id": project, "title": Workload.title(&generator) + " \(index)",
+                            "description": Workload.description(&generator)]))
+        }
+    }
+
+    /// 2,000 moves within the To Do column: a random task of `column` to just above another one.
+    static func moveRequests(within column: [String]) -> [Wrk.Request] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2_000).map { _ in
+            let task = column.randomElement(using: &generator)!
+            var anchor = column.randomElement(using: &generator)!
+            while anchor == task { anchor = column.randomElement(using: &generator)! }
+            return Wrk.Request(path: "/api/v1/tasks/\(task)/move", body: json(["status": "todo", "before_id": anchor]))
         }
     }
 
@@ -256,7 +265,8 @@ struct Scenario: Sendable {
         return searches
     }
 
-    private func columnIDs(_ client: Client, workspace: String) async throws -> [String] {
+    /// The ids of the To Do column's first 100 cards.
+    static func columnIDs(_ client: Client, workspace: String) async throws -> [String] {
         let (_, page) = try await client.request(.GET, "/api/v1/workspaces/\(workspace)/tasks?status=todo&limit=100")
         return ((page as? [String: Any])?["tasks"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []
     }
