@@ -143,7 +143,8 @@ struct Scenario: Sendable {
     }
 
     /// 2,000 moves within the To Do column: a random task of `column` to just above another one.
-    static func moveRequests(within column: [String]) -> [Wrk.Request] {
+    static func moveRequests(within column: [String]) throws -> [Wrk.Request] {
+        guard column.count >= 2 else { throw BenchError.unexpected("a column of \(column.count) tasks has nothing to move") }
         var generator = SystemRandomNumberGenerator()
         return (0..<2_000).map { _ in
             let task = column.randomElement(using: &generator)!
