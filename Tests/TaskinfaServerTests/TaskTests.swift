@@ -168,6 +168,11 @@ private let invalidCreates: [([String: JSONValue], [String])] = [
             #expect(wrongColumn.status == .badRequest && wrongColumn.problemFields == ["before_id"])
             let itself = try await move("MM-1", ["status": "todo", "before_id": "MM-1"])
             #expect(itself.status == .badRequest)
+            // After the last card: nothing below it.
+            #expect(try await move("MM-3", ["status": "todo", "after_id": "MM-1"]).status == .ok)
+            #expect(try await api.column(account, "todo") == ["MM-1", "MM-3"])
+            let unknown = try await move("MM-1", ["status": "todo", "after_id": "tsk_nothere"])
+            #expect(unknown.status == .badRequest && unknown.problemFields == ["after_id"])
         }
     }
 
