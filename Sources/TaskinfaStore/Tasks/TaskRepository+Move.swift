@@ -47,7 +47,7 @@ extension TaskRepository {
     }
 
     /// Which neighbour of a reference task a placement needs: the card right above it or right below.
-    enum Side {
+    private enum Side {
         case above
         case below
     }
@@ -67,21 +67,20 @@ extension TaskRepository {
             throw ValidationError(field: field, message: "is not a task of this workspace")
         }
         if refID == id { throw ValidationError(field: field, message: "must be another task than the one moved") }
-        let neighbour: SQLQueryString
-        switch side {
-        case nil:
-            neighbour = "NULL"
-        case .above?, .below?:
-            let comparison: SQLQueryString =
-                side == .above
-                ? "(n.position < r.position OR (n.position = r.position AND n.id < r.id)) ORDER BY n.position DESC, n.id DESC"
-                : "(n.position > r.position OR (n.position = r.position AND n.id > r.id)) ORDER BY n.position, n.id"
-            neighbour = """
+        let order: SQLQueryString? =
+            switch side {
+            case .above?: "(n.position < r.position OR (n.position = r.position AND n.id < r.id)) ORDER BY n.position DESC, n.id DESC"
+            case .below?: "(n.position > r.position OR (n.position = r.position AND n.id > r.id)) ORDER BY n.position, n.id"
+            case nil: nil
+            }
+        let neighbour: SQLQueryString =
+            order.map { order in
+                """
                 (SELECT n.position FROM tasks n
                  WHERE n.workspace_id = \(bind: scope.workspaceID) AND n.status_order = \(literal: status.boardOrder)
-                   AND n.id <> \(bind: id) AND \(comparison) LIMIT 1)
+                   AND n.id <> \(bind: id) AND \(order) LIMIT 1)
                 """
-        }
+            } ?? "NULL"
         guard
             let row = try await sql.raw(
                 """
