@@ -87,10 +87,10 @@ struct Compare: AsyncParsableCommand {
         }
     }
 
+    /// The middle round (the lower of the two middle ones for an even count), as `Samples` reads percentiles.
     static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        guard !sorted.isEmpty else { return .nan }
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        var samples = Samples()
+        for value in values { samples.add(value) }
+        return samples.percentile(50)
     }
 }
