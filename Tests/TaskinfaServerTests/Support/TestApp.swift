@@ -39,9 +39,7 @@ enum TestApp {
         _ mode: TestingSetup = .router, configure: (inout ServerConfiguration) -> Void = { _ in },
         _ test: @Sendable (API) async throws -> T
     ) async throws -> T {
-        var configuration = try await configuration()
-        configure(&configuration)
-        return try await run(mode, configuration: configuration, test)
+        try await run(mode, configuration: try await configured(configure), test)
     }
 
     /// `run` with a configuration the test made itself (and may need again, say to open the
