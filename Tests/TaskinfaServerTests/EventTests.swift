@@ -29,6 +29,32 @@ import Testing
         }
     }
 
+    /// A create's event carries the task as the create answered it: the number, key and position
+    /// the store took (on PostgreSQL in SQL, in the insert's own statement) and the text as sent.
+    @Test func aCreatedTasksEventCarriesTheTaskAsCreated() async throws {
+        try await TestApp.run { api in
+            let account = try await api.signUp()
+            let project = try await api.project(account, key: "EV")
+            var created: [JSONValue] = []
+            for number in 1...3 {
+                created.append(
+                    try await api.task(
+                        account, project: project, title: "Quote \" back\\slash \u{1F680} é #\(number)", status: "in_progress",
+                        extra: ["labels": ["Bug", "ux"], "description": "line\nnext"]))
+            }
+            let page = try await api.call(.get, "/api/v1/workspaces/\(account.workspaceID)/events?since=2", as: account.credential)
+            let snapshots = (page.json["events"]?.array ?? []).compactMap { $0["data"]?["task"] }
+            #expect(snapshots.count == 3)
+            for (snapshot, task) in zip(snapshots, created) {
+                for field in ["id", "number", "key", "position", "title", "description", "labels", "status", "started_at", "version"] {
+                    #expect(snapshot[field] == task[field], "\(field)")
+                }
+            }
+            #expect(created.compactMap { $0["key"]?.string } == ["EV-1", "EV-2", "EV-3"])
+            #expect(created.compactMap { $0["position"]?.string } == ["a0", "a1", "a2"])
+        }
+    }
+
     @Test func activityFeedsTellWhatHappenedAndWho() async throws {
         try await TestApp.run { api in
             let account = try await api.signUp("Ann")

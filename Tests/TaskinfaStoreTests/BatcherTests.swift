@@ -4,11 +4,12 @@ import Testing
 @testable import TaskinfaStore
 
 /// Group commit for small writes: calls arriving together share a flush, each gets its own output,
-/// and a failed flush fails only the calls that were in it.
+/// a failed flush fails only the calls that were in it, and keys flush apart.
 @Suite struct BatcherTests {
     final class Flushes: Sendable {
         let sizes = Mutex<[Int]>([])
         let failNext = Mutex(false)
+        let released = Mutex(false)
     }
 
     @Test func callsArrivingTogetherShareAFlushAndEachGetsItsOwnAnswer() async throws {
@@ -28,6 +29,31 @@ import Testing
         #expect(sizes.reduce(0, +) == 200)
         #expect(sizes.count < 200)
         #expect(sizes.allSatisfy { $0 <= 50 })
+    }
+
+    /// Items of different keys never share a flush, and a key whose flush hangs doesn't hold
+    /// another key's items back.
+    @Test func keysFlushApartAndIndependently() async throws {
+        let gate = Flushes()
+        let batcher = Batcher<String, String> { items in
+            let keys = Set(items.map { $0.prefix(1) })
+            #expect(keys.count == 1)
+            // "a" flushes until the test lets it go; "b" must not wait for it.
+            while keys == ["a"], gate.released.withLock({ !$0 }) { try await Task.sleep(for: .milliseconds(10)) }
+            gate.sizes.withLock { $0.append(items.count) }
+            return items
+        }
+        let slow = Task { try await batcher.submit("a1", key: "a") }
+        try await Task.sleep(for: .milliseconds(50))
+        let started = ContinuousClock.now
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<20 { group.addTask { try await batcher.submit("b\(index)", key: "b") } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(answers.count == 20)
+        #expect(ContinuousClock.now - started < .seconds(10))
+        gate.released.withLock { $0 = true }
+        #expect(try await slow.value == "a1")
     }
 
     struct Refused: Error {}

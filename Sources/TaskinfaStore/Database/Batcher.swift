@@ -1,7 +1,11 @@
-/// Group commit for small writes that many requests make (an audit entry, a rate-limit hit): calls
-/// that arrive while a flush is running wait, and the next flush writes them all at once. Nobody is
-/// answered before the flush that holds their item has committed, so nothing is acknowledged that
-/// isn't stored; under load a thousand entries cost a few transactions instead of a thousand.
+/// Group commit for small writes that many requests make (an audit entry, a rate-limit hit, a new
+/// task on PostgreSQL): calls that arrive while a flush is running wait, and the next flush writes
+/// them all at once. Nobody is answered before the flush that holds their item has committed, so
+/// nothing is acknowledged that isn't stored; under load a thousand entries cost a few
+/// transactions instead of a thousand.
+///
+/// Items under different keys (a workspace's id) flush apart and independently: a flush holds
+/// items of one key only, and one key's slow flush doesn't hold another's back.
 ///
 /// A flush that fails fails every call in it. A caller that is cancelled doesn't take its item back.
 actor Batcher<Item: Sendable, Output: Sendable> {
@@ -14,8 +18,8 @@ actor Batcher<Item: Sendable, Output: Sendable> {
 
     private let flush: Flush
     private let maxBatch: Int
-    private var waiting: [Waiting] = []
-    private var flushing = false
+    /// Per key, the calls waiting for the next flush; a key is here while its drain runs.
+    private var waiting: [String: [Waiting]] = [:]
 
     /// `flush` writes its items and returns one output per item, in their order.
     init(maxBatch: Int = 256, flush: @escaping Flush) {
@@ -23,21 +27,23 @@ actor Batcher<Item: Sendable, Output: Sendable> {
         self.flush = flush
     }
 
-    func submit(_ item: Item) async throws -> Output {
+    func submit(_ item: Item, key: String = "") async throws -> Output {
         try await withCheckedThrowingContinuation { continuation in
-            waiting.append(Waiting(item: item, continuation: continuation))
-            if !flushing {
-                flushing = true
+            let call = Waiting(item: item, continuation: continuation)
+            if waiting[key] != nil {
+                waiting[key]!.append(call)
+            } else {
                 // One drain per burst; it ends when nothing is left waiting.
-                Task { await self.drain() }
+                waiting[key] = [call]
+                Task { await self.drain(key) }
             }
         }
     }
 
-    private func drain() async {
-        while !waiting.isEmpty {
-            let batch = Array(waiting.prefix(maxBatch))
-            waiting.removeFirst(batch.count)
+    private func drain(_ key: String) async {
+        while let queue = waiting[key], !queue.isEmpty {
+            let batch = Array(queue.prefix(maxBatch))
+            waiting[key] = Array(queue.dropFirst(batch.count))
             do {
                 let outputs = try await flush(batch.map(\.item))
                 precondition(outputs.count == batch.count, "a flush returns one output per item")
@@ -46,7 +52,7 @@ actor Batcher<Item: Sendable, Output: Sendable> {
                 for waiter in batch { waiter.continuation.resume(throwing: error) }
             }
         }
-        flushing = false
+        waiting[key] = nil
     }
 }
 

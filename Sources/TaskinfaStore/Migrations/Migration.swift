@@ -34,5 +34,6 @@ extension Migration {
         .m012SearchKeyedByWorkspace,
         .m013ColumnCounts,
         .m014PostgresUpkeep,
+        .m015PositionsAfter,
     ]
 }

@@ -50,60 +50,22 @@ public struct TaskRepository: Sendable {
     public func create(_ scope: WorkspaceScope, _ draft: TaskDraft) async throws -> TaskItem {
         let reach = try scope.require(.createTask, inProject: draft.projectID)
         let now = store.now()
-        let id = store.random.id(.task)
-        return try await store.database.write(workspace: scope.workspaceID) { sql in
-            if reach == .heldWork {
-                guard let parentRef = draft.parentID else {
-                    throw AccessError.refused("an agent creates only subtasks of the task it works on (parent_id)")
-                }
-                let parent = try await TaskRow.load(TaskRow.resolve(parentRef, scope: scope, on: sql), scope: scope, on: sql)
-                try await Claims.checkFence(parent, scope: scope, on: sql)
-                if draft.assigneeID != nil {
-                    throw AccessError.refused("an agent doesn't assign tasks; leave assignee_id out")
-                }
+        // Its number, key, position and parent's id are the store's to take (`NewTaskRows`).
+        var task = TaskItem(
+            id: store.random.id(.task), workspaceID: scope.workspaceID, projectID: draft.projectID, number: 0, key: "",
+            title: draft.title, description: draft.description, status: draft.status, priority: draft.priority,
+            labels: draft.labels, assigneeID: draft.assigneeID, dueDate: draft.dueDate, parentID: nil, position: Rank.first,
+            version: 1, createdBy: scope.actor.id, createdAt: now, updatedAt: now, startedAt: nil, completedAt: nil)
+        task.lifecycle = task.lifecycle.entering(task.status, at: now)
+        let request = NewTaskRows.Request(task: task, parentRef: draft.parentID, scope: scope, heldWork: reach == .heldWork)
+        switch store.database.dialect {
+        case .sqlite:
+            return try await store.database.write(workspace: scope.workspaceID) { sql in
+                try await NewTaskRows.write([request], dialect: .sqlite, on: sql)[0].get()
             }
-            // Taking the project's next number also proves the project is in this workspace; the
-            // bottom of the column comes back with it (one statement, one round trip).
-            guard
-                let project = try await sql.raw(
-                    """
-                    UPDATE projects SET next_task_number = next_task_number + 1
-                    WHERE id = \(bind: draft.projectID) AND workspace_id = \(bind: scope.workspaceID)
-                    RETURNING next_task_number, key,
-                        (\(TaskRow.lastPositionQuery(in: draft.status, workspace: scope.workspaceID, excluding: nil))) AS last_position
-                    """
-                ).first()
-            else { throw ValidationError(field: "project_id", message: "is not a project of this workspace") }
-            let number = try project.int("next_task_number") - 1
-            let last = try project.optionalString("last_position")
-            try await Relations.checkAssignee(draft.assigneeID, scope: scope, on: sql)
-            let parentID = try await Relations.checkParent(draft.parentID, of: nil, scope: scope, on: sql)
-            var task = TaskItem(
-                id: id, workspaceID: scope.workspaceID, projectID: draft.projectID, number: number,
-                key: TaskKey(projectKey: try project.string("key"), number: number).description, title: draft.title,
-                description: draft.description, status: draft.status, priority: draft.priority, labels: draft.labels,
-                assigneeID: draft.assigneeID, dueDate: draft.dueDate, parentID: parentID,
-                position: try Rank.between(last, nil), version: 1, createdBy: scope.actor.id, createdAt: now,
-                updatedAt: now, startedAt: nil, completedAt: nil)
-            task.lifecycle = task.lifecycle.entering(task.status, at: now)
-            try await sql.runLater(
-                """
-                INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
-                    priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
-                    created_at, updated_at, started_at, completed_at, entered_status_at)
-                VALUES (\(bind: task.id), \(bind: task.workspaceID), \(bind: task.projectID), \(bind: task.number),
-                    \(bind: task.title), \(bind: task.description), \(bind: task.status.rawValue),
-                    \(bind: task.status.boardOrder), \(bind: task.priority.rawValue), \(bind: task.priority.urgencyRank),
-                    \(bind: TaskRow.labelsJSON(task.labels)), \(bind: task.assigneeID), \(bind: task.dueDate?.description),
-                    \(bind: task.parentID), \(bind: task.position), 1, \(bind: task.createdBy), \(bind: now.milliseconds),
-                    \(bind: now.milliseconds), \(bind: task.startedAt.milliseconds), \(bind: task.completedAt.milliseconds),
-                    \(bind: now.milliseconds))
-                """, table: "tasks")
-            try await TaskRow.replaceLabels(of: task, on: sql, replacing: false)
-            try await EventLog.append(
-                EventDraft(type: .taskCreated, taskID: task.id, actor: scope.actor, payload: EventPayload.TaskSnapshot(task: task)),
-                workspace: scope.workspaceID, on: sql, at: now)
-            return task
+        case .postgres:
+            // Creates arriving together are written together: one round trip under the lock.
+            return try await store.batches.newTasks.submit(request, key: scope.workspaceID).get()
         }
     }
 

@@ -64,6 +64,11 @@ enum TaskRow {
         JSONValue.array(labels.map(JSONValue.string)).jsonText
     }
 
+    /// The labels as `task_labels` keeps them: lower-cased, each once, sorted.
+    static func labelKeys(_ labels: [String]) -> [String] {
+        Array(Set(labels.map { $0.lowercased() })).sorted()
+    }
+
     static func labels(fromJSON text: String) -> [String] {
         guard case .array(let items)? = JSONValue(parsing: Array(text.utf8)) else { return [] }
         return items.compactMap { if case .string(let label) = $0 { label } else { nil } }
@@ -147,7 +152,7 @@ enum TaskRow {
 
     static func replaceLabels(of task: TaskItem, on sql: any SQLDatabase, replacing: Bool) async throws {
         if replacing { try await sql.runLater("DELETE FROM task_labels WHERE task_id = \(bind: task.id)", table: "task_labels") }
-        let lowered = Array(Set(task.labels.map { $0.lowercased() })).sorted()
+        let lowered = labelKeys(task.labels)
         guard !lowered.isEmpty else { return }
         var values: [SQLQueryString] = []
         for label in lowered {
