@@ -173,6 +173,15 @@ private let invalidCreates: [([String: JSONValue], [String])] = [
             #expect(try await api.column(account, "todo") == ["MM-1", "MM-3"])
             let unknown = try await move("MM-1", ["status": "todo", "after_id": "tsk_nothere"])
             #expect(unknown.status == .badRequest && unknown.problemFields == ["after_id"])
+            // References by id as well as by key; the moved task named by its key is still itself.
+            let firstID = try #require(try await api.call(.get, "/api/v1/tasks/MM-1", as: account.credential).json["id"]?.string)
+            #expect(try await move("MM-3", ["status": "todo", "before_id": .string(firstID)]).status == .ok)
+            #expect(try await api.column(account, "todo") == ["MM-3", "MM-1"])
+            let itselfByID = try await move("MM-1", ["status": "todo", "after_id": .string(firstID)])
+            #expect(itselfByID.status == .badRequest && itselfByID.problemFields == ["after_id"])
+            let unknownKey = try await move("MM-1", ["status": "todo", "before_id": "MM-99"])
+            #expect(unknownKey.status == .badRequest && unknownKey.problemFields == ["before_id"])
+            #expect(try await move("MM-99", ["status": "todo", "before_id": "MM-1"]).status == .notFound)
         }
     }
 

@@ -18,7 +18,7 @@ public struct CommentRepository: Sendable {
         let id = store.random.id(.comment)
         return try await store.database.write(workspace: scope.workspaceID) { sql in
             // Any task: bots comment on the whole board, as a bot (never a person's message).
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             let comment = Comment(
                 id: id, workspaceID: scope.workspaceID, taskID: task.id, author: scope.actor, kind: kind, body: body,
                 loopNumber: loopNumber, createdAt: now)
@@ -58,7 +58,7 @@ public struct CommentRepository: Sendable {
     /// A task's comments, oldest first, paged by (created_at, id).
     public func list(_ scope: WorkspaceScope, taskRef: String, limit: Int, cursor: PageCursor?) async throws -> Page<Comment> {
         try await store.database.read { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             var query: SQLQueryString =
                 "SELECT * FROM comments WHERE task_id = \(bind: task.id) AND workspace_id = \(bind: scope.workspaceID)"
             if let cursor, cursor.values.count == 2, case .int(let at) = cursor.values[0], case .string(let id) = cursor.values[1] {

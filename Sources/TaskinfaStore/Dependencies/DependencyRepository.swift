@@ -20,12 +20,12 @@ public struct DependencyRepository: Sendable {
         try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             try scope.require(.updateTask, inProject: task.projectID)
             try await Claims.checkFence(task, scope: scope, on: sql)
             let other: TaskItem
             do {
-                other = try await TaskRow.load(TaskRow.resolve(otherRef, scope: scope, on: sql), scope: scope, on: sql)
+                other = try await TaskRow.load(ref: otherRef, scope: scope, on: sql).task
             } catch is NotFoundError {
                 throw ValidationError(field: "depends_on_task_id", message: "is not a task of this workspace")
             }
@@ -69,7 +69,7 @@ public struct DependencyRepository: Sendable {
     /// What the task depends on, and what depends on it.
     public func list(_ scope: WorkspaceScope, taskRef: String) async throws -> (dependsOn: [Edge], dependents: [Edge]) {
         try await store.database.read { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             func edges(_ condition: SQLQueryString, otherColumn: String) async throws -> [Edge] {
                 let rows = try await sql.raw(
                     "SELECT * FROM task_dependencies WHERE workspace_id = \(bind: scope.workspaceID) AND " + condition
@@ -96,7 +96,7 @@ public struct DependencyRepository: Sendable {
         try scope.requireInSomeProject(.updateTask)
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             try scope.require(.updateTask, inProject: task.projectID)
             try await Claims.checkFence(task, scope: scope, on: sql)
             let otherID = (try? await TaskRow.resolve(otherRef, scope: scope, on: sql)) ?? otherRef

@@ -154,7 +154,7 @@ public struct ExecutionRepository: Sendable {
     /// A task's executions, oldest first.
     public func list(_ scope: WorkspaceScope, taskRef: String) async throws -> [Execution] {
         try await store.database.read { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             return try await sql.raw(
                 """
                 SELECT * FROM executions WHERE task_id = \(bind: task.id) AND workspace_id = \(bind: scope.workspaceID)
@@ -188,7 +188,7 @@ public struct ExecutionRepository: Sendable {
         try scope.require(.cancelExecution)
         let now = store.now()
         return try await store.database.write(workspace: scope.workspaceID) { sql in
-            let task = try await TaskRow.load(TaskRow.resolve(taskRef, scope: scope, on: sql), scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: taskRef, scope: scope, on: sql).task
             var execution = try await Self.load(id, taskID: task.id, scope: scope, on: sql)
             guard execution.status == .running else {
                 throw ConflictError("the execution already ended (\(execution.status.rawValue))")

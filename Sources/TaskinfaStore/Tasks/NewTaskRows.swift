@@ -74,7 +74,7 @@ enum NewTaskRows {
             guard let parentRef = request.parentRef else {
                 throw AccessError.refused("an agent creates only subtasks of the task it works on (parent_id)")
             }
-            let parent = try await TaskRow.load(TaskRow.resolve(parentRef, scope: scope, on: sql), scope: scope, on: sql)
+            let parent = try await TaskRow.load(ref: parentRef, scope: scope, on: sql).task
             try await Claims.checkFence(parent, scope: scope, on: sql)
             if request.task.assigneeID != nil {
                 throw AccessError.refused("an agent doesn't assign tasks; leave assignee_id out")

@@ -38,7 +38,7 @@ extension TaskRepository {
             var tasks: [TaskItem] = []
             for (index, ref) in ids.enumerated() {
                 do {
-                    tasks.append(try await TaskRow.load(try await TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql))
+                    tasks.append(try await TaskRow.load(ref: ref, scope: scope, on: sql).task)
                 } catch is NotFoundError {
                     throw ValidationError(field: "task_ids[\(index)]", message: "is not a task of this workspace")
                 }
@@ -60,8 +60,8 @@ extension TaskRepository {
                     try scope.require(.updateTask, inProject: task.projectID)
                     try await Claims.checkFence(task, scope: scope, on: sql)
                     var moved = task
-                    let position = try await Self.position(for: .bottom, in: status, moving: task.id, scope: scope, on: sql)
-                    try await Claims.place(&moved, in: status, at: position, scope: scope, now: now, on: sql)
+                    let last = try await TaskRow.lastPosition(in: status, workspace: scope.workspaceID, excluding: task.id, on: sql)
+                    try await Claims.place(&moved, in: status, at: try Rank.between(last, nil), scope: scope, now: now, on: sql)
                     result.tasks.append(
                         try await Self.commit(moved, replacing: task, type: .taskMoved, scope: scope, at: now, on: sql))
                 case .delete:

@@ -87,8 +87,7 @@ public struct TaskRepository: Sendable {
     public func delete(_ scope: WorkspaceScope, _ ref: String, expectedVersion: Int?) async throws {
         let now = store.now()
         try await store.database.write(workspace: scope.workspaceID) { sql in
-            let id = try await TaskRow.resolve(ref, scope: scope, on: sql)
-            let task = try await TaskRow.load(id, scope: scope, on: sql)
+            let task = try await TaskRow.load(ref: ref, scope: scope, on: sql).task
             try Self.checkVersion(task, expectedVersion)
             try Self.checkMayDelete(task, scope: scope)
             _ = try await Self.deleteWithSubtasks(task, scope: scope, at: now, on: sql)
@@ -102,11 +101,19 @@ public struct TaskRepository: Sendable {
     static func loadForChange(
         _ ref: String, for action: Action = .updateTask, expectedVersion: Int?, scope: WorkspaceScope, on sql: any SQLDatabase
     ) async throws -> TaskItem {
-        let task = try await TaskRow.load(TaskRow.resolve(ref, scope: scope, on: sql), scope: scope, on: sql)
+        try await loadForChange(ref, for: action, expectedVersion: expectedVersion, alongside: "", scope: scope, on: sql).task
+    }
+
+    /// `loadForChange` with more columns read in the same statement (`TaskRow.load(ref:alongside:)`).
+    static func loadForChange(
+        _ ref: String, for action: Action = .updateTask, expectedVersion: Int?, alongside extra: SQLQueryString,
+        scope: WorkspaceScope, on sql: any SQLDatabase
+    ) async throws -> (task: TaskItem, row: any SQLRow) {
+        let (task, row) = try await TaskRow.load(ref: ref, alongside: extra, scope: scope, on: sql)
         try scope.require(action, inProject: task.projectID)
         try await Claims.checkFence(task, scope: scope, on: sql)
         try checkVersion(task, expectedVersion)
-        return task
+        return (task, row)
     }
 
     static func checkVersion(_ task: TaskItem, _ expected: Int?) throws {
@@ -272,8 +279,7 @@ enum Relations {
         guard let ref else { return nil }
         let parentID: String
         do {
-            parentID = try await TaskRow.resolve(ref, scope: scope, on: sql)
-            _ = try await TaskRow.load(parentID, scope: scope, on: sql)
+            parentID = try await TaskRow.load(ref: ref, scope: scope, on: sql).task.id
         } catch is NotFoundError {
             throw ValidationError(field: "parent_id", message: "is not a task of this workspace")
         }

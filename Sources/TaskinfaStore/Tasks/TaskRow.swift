@@ -84,6 +84,30 @@ enum TaskRow {
         return try task(from: row)
     }
 
+    /// The task `ref` (an id or a human key) names in the scope's workspace, found and read in one
+    /// statement, with `alongside` — more columns, which may refer to the task as `t` — read at the
+    /// same moment. Throws `NotFoundError` if there is none.
+    static func load(
+        ref: String, alongside extra: SQLQueryString = "", scope: WorkspaceScope, on sql: any SQLDatabase
+    ) async throws -> (task: TaskItem, row: any SQLRow) {
+        guard
+            let row = try await sql.raw("SELECT \(columns)\(extra)\(from)WHERE \(matching(ref, alias: "t", scope: scope))").first()
+        else { throw NotFoundError("task", id: ref) }
+        return (try task(from: row), row)
+    }
+
+    /// A condition on the task `alias` (of table `tasks`) that holds for the task `ref` names in
+    /// the scope's workspace: by id, or by its project's key and its number.
+    static func matching(_ ref: String, alias: String, scope: WorkspaceScope) -> SQLQueryString {
+        guard let key = TaskKey(ref) else {
+            return "\(unsafeRaw: alias).id = \(bind: ref) AND \(unsafeRaw: alias).workspace_id = \(bind: scope.workspaceID)"
+        }
+        return """
+            \(unsafeRaw: alias).workspace_id = \(bind: scope.workspaceID) AND \(unsafeRaw: alias).number = \(bind: key.number)
+            AND \(unsafeRaw: alias).project_id = (SELECT id FROM projects WHERE workspace_id = \(bind: scope.workspaceID) AND key = \(bind: key.projectKey))
+            """
+    }
+
     /// A task id from an id or a human key (`WEB-42`), inside the scope's workspace.
     static func resolve(_ ref: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> String {
         if let key = TaskKey(ref) {
