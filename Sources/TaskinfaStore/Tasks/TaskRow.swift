@@ -108,21 +108,13 @@ enum TaskRow {
             """
     }
 
-    /// A task id from an id or a human key (`WEB-42`), inside the scope's workspace.
+    /// A task id from an id or a human key (`WEB-42`), inside the scope's workspace. An id is taken
+    /// as it is (whoever reads the task checks it is there).
     static func resolve(_ ref: String, scope: WorkspaceScope, on sql: any SQLDatabase) async throws -> String {
-        if let key = TaskKey(ref) {
-            guard
-                let row = try await sql.raw(
-                    """
-                    SELECT t.id FROM tasks t JOIN projects p ON p.id = t.project_id
-                    WHERE p.workspace_id = \(bind: scope.workspaceID) AND p.key = \(bind: key.projectKey)
-                      AND t.number = \(bind: key.number)
-                    """
-                ).first()
-            else { throw NotFoundError("task", id: ref) }
-            return try row.string("id")
-        }
-        return ref
+        guard TaskKey(ref) != nil else { return ref }
+        guard let row = try await sql.raw("SELECT t.id FROM tasks t WHERE \(matching(ref, alias: "t", scope: scope))").first()
+        else { throw NotFoundError("task", id: ref) }
+        return try row.string("id")
     }
 
     /// Writes the columns of `task` that differ from `old`, the row it was read as, with its new
