@@ -103,9 +103,7 @@ enum NewTaskRows {
         task.position = try Rank.between(try project.optionalString("last_position"), nil)
         try await sql.runLater(
             """
-            INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
-                priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
-                created_at, updated_at, started_at, completed_at, entered_status_at)
+            INSERT INTO tasks \(insertedColumns)
             VALUES (\(bind: task.id), \(bind: task.workspaceID), \(bind: task.projectID), \(bind: task.number),
                 \(bind: task.title), \(bind: task.description), \(bind: task.status.rawValue),
                 \(bind: task.status.boardOrder), \(bind: task.priority.rawValue), \(bind: task.priority.urgencyRank),
@@ -167,9 +165,7 @@ enum NewTaskRows {
                 JOIN taskinfa_positions_after(numbered.bottom, \(bind: requests.count)) WITH ORDINALITY AS slot(position, ordinal)
                     ON slot.ordinal = item.ordinal
             ), new_tasks AS (
-                INSERT INTO tasks (id, workspace_id, project_id, number, title, description, status, status_order,
-                    priority, priority_rank, labels, assignee_id, due_date, parent_id, position, version, created_by,
-                    created_at, updated_at, started_at, completed_at, entered_status_at)
+                INSERT INTO tasks \(insertedColumns)
                 SELECT id, \(bind: first.workspaceID), \(bind: first.projectID), number, title, description,
                     \(bind: first.status.rawValue), \(bind: first.status.boardOrder), priority, priority_rank, labels,
                     assignee_id, due_date, parent_id, position, 1, created_by, created_at, created_at, started_at,
@@ -200,6 +196,13 @@ enum NewTaskRows {
             return .success(task)
         }
     }
+
+    /// The columns a new task's row is written with, in the order both inserts give them.
+    private static let insertedColumns: SQLQueryString = """
+        (id, workspace_id, project_id, number, title, description, status, status_order, priority, priority_rank, labels,
+         assignee_id, due_date, parent_id, position, version, created_by, created_at, updated_at, started_at, completed_at,
+         entered_status_at)
+        """
 
     private static var unknownProject: ValidationError {
         ValidationError(field: "project_id", message: "is not a project of this workspace")

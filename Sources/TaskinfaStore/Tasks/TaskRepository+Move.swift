@@ -63,7 +63,7 @@ extension TaskRepository {
         let column: SQLQueryString = "n.workspace_id = \(bind: scope.workspaceID) AND n.status_order = \(literal: status.boardOrder) AND n.id <> t.id"
         switch placement {
         case .bottom:
-            return ", (SELECT n.position FROM tasks n WHERE \(column) ORDER BY n.position DESC, n.id DESC LIMIT 1) AS bottom_position"
+            return ", (\(TaskRow.lastPositionQuery(in: status, workspace: scope.workspaceID, excludingID: "t.id"))) AS bottom_position"
         case .before(let ref):
             return referenceColumns(.before, ref, neighbourIn: column, scope: scope)
         case .after(let ref):

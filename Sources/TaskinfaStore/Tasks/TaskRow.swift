@@ -189,10 +189,16 @@ enum TaskRow {
 
     /// The query `lastPosition` runs, for use as a subquery.
     static func lastPositionQuery(in status: TaskStatus, workspace: String, excluding: String?) -> SQLQueryString {
+        lastPositionQuery(in: status, workspace: workspace, excludingID: "\(bind: excluding ?? "")")
+    }
+
+    /// The same with the task left out given as SQL: a bind, or a column of an enclosing query
+    /// (`t.id`, the moved task in `TaskRepository.placementColumns`).
+    static func lastPositionQuery(in status: TaskStatus, workspace: String, excludingID excluded: SQLQueryString) -> SQLQueryString {
         """
         SELECT position FROM tasks
         WHERE workspace_id = \(bind: workspace) AND status_order = \(literal: status.boardOrder)
-          AND id <> \(bind: excluding ?? "")
+          AND id <> \(excluded)
         ORDER BY position DESC, id DESC LIMIT 1
         """
     }
